@@ -1,0 +1,748 @@
+"""Search benchmark: rebuild rate, query latency (and the hub's share beyond the engine's `took`),
+publish-to-searchable time with a real worker, and Wagtail's own `opensearch3` backend side by side
+on the same pages, with a table of the German behaviours each gets right.
+
+Data: 10,000 German pages (1,000 with --quick) written from the demo content's sentences, half of
+them with an English translation, plus a few probe pages for the behaviour table. They live in their
+own SQLite file under var/bench/ (kept between runs). OpenSearch: an osmem-server started here, or
+the cluster at BENCH_OPENSEARCH_URL. osmem-server is an in-memory imitation: its timings are not
+Lucene's, only indicative.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_COUNT = 500
+PUBLISH_SAMPLES = 20
+WORKER_INTERVAL = 0.1
+
+PROBES = {
+    # behaviour: (locale, query, probe key, how: "search" | "prefix")
+    "singular finds plural (Zuschussprogramm)": ("de", "Zuschussprogramm", "scherenschnitt", "search"),
+    "umlaut left out (Gohrendorf)": ("de", "Gohrendorf", "muehle", "search"),
+    "umlaut as oe (Goehrendorf)": ("de", "Goehrendorf", "muehle", "search"),
+    "ss for ß (Gerberstrasse)": ("de", "Gerberstrasse", "muehle", "search"),
+    "compound part (Chor -> Kinderchorwochen)": ("de", "Chor", "chor", "search"),
+    "compound part (Stipendium -> Reisestipendium)": ("de", "Stipendium", "stipendium", "search"),
+    "typo (Scherenschnitkunst)": ("de", "Scherenschnitkunst", "scherenschnitt", "search"),
+    "prefix while typing (Scherensch)": ("de", "Scherensch", "scherenschnitt", "prefix"),
+    "prefix without umlaut (Gohren)": ("de", "Gohren", "muehle", "prefix"),
+    "English plural (offices -> office)": ("en", "offices", "office", "search"),
+}
+
+QUERY_WORDS_DE = [
+    "Soziokultur",
+    "Netzwerk",
+    "Kreativwirtschaft",
+    "Förderung",
+    "Sachsen",
+    "Meißen",
+    "Görlitz",
+    "Ehrenamt",
+    "Beratung",
+    "Kultur",
+    "Zukunftsplattform",
+    "Engagement",
+    "Austausch",
+    "Verwaltung",
+    "Projekt",
+    "Freiwilligenagentur",
+    "Innovation",
+    "Förderprogramm",
+    "Goerlitz",
+    "Strasse",
+    "Stiftung",
+    "Reisen",
+    "Kreativwirtschft",
+    "Zuk",
+    "Netzwerkarbeit",
+    "Bürgerstiftung",
+    "Kulturbüro",
+    "Chemnitz",
+    "Leipzig",
+    "Workshop",
+    "Dialog",
+    "Jugend",
+    "Zivilgesellschaft",
+    "Sozialunternehmen",
+    "Fonds Soziokultur",
+    "soziale Innovation",
+    "Kultur und Kreativwirtschaft",
+    "Netzwerk Soziokultur",
+    "Beratungstag",
+]
+QUERY_WORDS_EN = [
+    "culture",
+    "network",
+    "funding",
+    "offices",
+    "creative industries",
+    "volunteering",
+    "Saxony",
+    "sociocultural",
+    "advice",
+    "exchange",
+    "community foundation",
+    "innovation",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --- environment ----------------------------------------------------------------------------------
+
+
+def configure(quick: bool) -> tuple[object | None, str, Path]:
+    """Environment for Django before it starts: own SQLite file, OpenSearch, a fresh index prefix."""
+    pages = 1000 if quick else 10000
+    bench_dir = ROOT / "var" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    db_path = bench_dir / f"search-{pages}.sqlite3"
+    server = None
+    url = os.environ.get("BENCH_OPENSEARCH_URL", "").strip()
+    if not url:
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(freeze=False, japanese=False)
+        url = server.url
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+            "DEBUG": "false",
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "OPENSEARCH_URL": url,
+            "OPENSEARCH_INDEX_PREFIX": prefix,
+            "OPENSEARCH_TIMEOUT": "30",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return server, url, db_path
+
+
+# --- corpus ---------------------------------------------------------------------------------------
+
+
+def demo_pairs() -> dict[str, list[tuple[str, str]]]:
+    """(German, English) text pairs from the demo content, by kind."""
+    import yaml
+
+    pairs: dict[str, list[tuple[str, str]]] = {"title": [], "teaser": [], "html": [], "text": []}
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            if set(node) == {"de", "en"} and all(isinstance(v, str) for v in node.values()):
+                de, en = node["de"].strip(), node["en"].strip()
+                kind = (
+                    "title"
+                    if key == "title"
+                    else "teaser"
+                    if key == "teaser"
+                    else ("html" if de.startswith("<") else "text")
+                )
+                pairs[kind].append((de, en))
+                return
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+
+    for path in sorted((ROOT / "plugins" / "shared" / "demo").glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return pairs
+
+
+def build_corpus(count: int) -> dict:
+    """`count` German pages (every other one translated into English) and the probe pages, created
+    row by row without revisions (the index only needs live pages); skipped when already there."""
+    from django.db import transaction
+    from django.test import override_settings
+    from wagtail.models import Locale, Page
+    from wagtail.rich_text import RichText
+
+    from plugins.events.models import BERLIN, EventIndexPage, EventPage
+    from plugins.funding.models import FundingDeadline, FundingIndexPage, FundingPage
+    from plugins.projects.models import ProjectIndexPage, ProjectPage
+    from plugins.reports.models import ExperienceReportIndexPage, ExperienceReportPage
+    from plugins.shared.models import PagePartner, PageRegion, PageTopic, Partner, Region, Topic
+
+    expected = count + count // 2
+    existing = Page.objects.filter(slug__startswith="bench-").count()
+    if existing == expected + 6:
+        return {"created": False}
+    if existing:
+        raise SystemExit(f"{os.environ['DATABASE_URL']} holds a partial corpus; delete it and run again")
+
+    rng = random.Random(42)
+    pairs = demo_pairs()
+    de, en = Locale.objects.get(language_code="de"), Locale.objects.get(language_code="en")
+    topics = [
+        Topic.objects.get_or_create(slug=s, locale=de, defaults={"name": n})[0]
+        for s, n in [
+            ("soziokultur", "Soziokultur"),
+            ("kreativwirtschaft", "Kultur- und Kreativwirtschaft"),
+            ("ehrenamt", "Ehrenamt"),
+            ("netzwerkarbeit", "Netzwerkarbeit"),
+            ("kulturfoerderung", "Kulturförderung"),
+        ]
+    ]
+    sachsen = Region.objects.get_or_create(
+        slug="sachsen", locale=de, defaults={"name": "Sachsen", "kind": "land"}
+    )[0]
+    regions = [sachsen] + [
+        Region.objects.get_or_create(slug=s, locale=de, defaults={"name": n, "parent": sachsen})[0]
+        for s, n in [
+            ("meissen", "Meißen"),
+            ("goerlitz", "Görlitz"),
+            ("leipzig", "Leipzig"),
+            ("dresden", "Dresden"),
+        ]
+    ]
+    partners = [
+        Partner.objects.get_or_create(slug=f"bench-partner-{i}", defaults={"name": f"Bench Partner {i}"})[0]
+        for i in range(3)
+    ]
+    types = [
+        (ProjectIndexPage, ProjectPage),
+        (ExperienceReportIndexPage, ExperienceReportPage),
+        (EventIndexPage, EventPage),
+        (FundingIndexPage, FundingPage),
+    ]
+    today = datetime.date.today()
+    now = datetime.datetime.now(tz=datetime.UTC)
+    links, partner_links, deadlines = [], [], []
+
+    def add(index_model, model, locale, slug, fields, translation_key=None):
+        parent = index_model.objects.get(locale=locale)
+        parent.numchild += 1
+        page = model(
+            title=fields["title"],
+            draft_title=fields["title"],
+            slug=slug,
+            locale=locale,
+            path=index_model._get_path(parent.path, parent.depth + 1, parent.numchild),
+            depth=parent.depth + 1,
+            numchild=0,
+            url_path=f"{parent.url_path}{slug}/",
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=now,
+            last_published_at=now,
+            translation_key=translation_key or uuid.uuid4(),
+            **{k: v for k, v in fields.items() if k != "title"},
+        )
+        page.save_base()  # not Page.save(): no validation, no revision; the index needs none
+        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
+        return page
+
+    def type_fields(model, k):
+        if model is ProjectPage:
+            return {"status": "running", "start_date": today - datetime.timedelta(days=k % 900)}
+        if model is ExperienceReportPage:
+            return {
+                "author_name": "Team Beispiel",
+                "publication_date": today - datetime.timedelta(days=k % 1500),
+            }
+        if model is EventPage:
+            start = datetime.datetime.combine(
+                today + datetime.timedelta(days=(k % 700) - 350), datetime.time(14), tzinfo=BERLIN
+            )
+            return {
+                "start": start,
+                "end": start + datetime.timedelta(hours=3),
+                "event_format": "online",
+                "online_access": "Online per Videokonferenz.",
+            }
+        return {"rolling": k % 5 == 0, "programme": "Programm Beispiel"}
+
+    def texts(k):
+        title_i, teaser_i = rng.randrange(len(pairs["title"])), rng.randrange(len(pairs["teaser"]))
+        html = rng.sample(range(len(pairs["html"])), k=min(4, len(pairs["html"])))
+        extra = rng.randrange(len(pairs["text"]))
+        region = regions[k % len(regions)]
+        return {
+            lang: {
+                "title": f"{pairs['title'][title_i][j]} – {pairs['text'][extra][j][:60]} ({region.name} {k})",
+                "teaser": pairs["teaser"][teaser_i][j][:400],
+                "body": [("rich_text", RichText(pairs["html"][h][j])) for h in html],
+            }
+            for j, lang in enumerate(("de", "en"))
+        }
+
+    def link(page, k):
+        links.append(PageTopic(page_id=page.pk, topic=topics[k % len(topics)], sort_order=0))
+        links.append(PageRegion(page_id=page.pk, region=regions[k % len(regions)], sort_order=0))
+        if k % 5 == 1:
+            partner_links.append(PagePartner(page_id=page.pk, partner=partners[k % 3], sort_order=0))
+        if isinstance(page, FundingPage) and not page.rolling:
+            opens = today + datetime.timedelta(days=(k % 400) - 250)
+            deadlines.append(
+                FundingDeadline(
+                    page_id=page.pk,
+                    opens_on=opens,
+                    closes_on=opens + datetime.timedelta(days=60),
+                    sort_order=0,
+                )
+            )
+
+    dummy_queue = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with transaction.atomic(), override_settings(TASKS=dummy_queue):  # no Wagtail index task per row
+        for k in range(count):
+            index_model, model = types[k % 4]
+            text = texts(k)
+            page = add(index_model, model, de, f"bench-{k}", {**text["de"], **type_fields(model, k)})
+            link(page, k)
+            if k % 2 == 0:
+                translated = add(
+                    index_model,
+                    model,
+                    en,
+                    f"bench-{k}",
+                    {**text["en"], **type_fields(model, k)},
+                    translation_key=page.translation_key,
+                )
+                link(translated, k)
+        probes = {
+            "scherenschnitt": (
+                ProjectIndexPage,
+                ProjectPage,
+                de,
+                "Zuschussprogramme für Scherenschnittkunst",
+                "Gefördert werden Werkstätten, Kurse und Ausstellungen im ländlichen Raum.",
+            ),
+            "muehle": (
+                EventIndexPage,
+                EventPage,
+                de,
+                "Konzertabend in der Kulturmühle Göhrendorf",
+                "Lesung und Musik in der alten Mühle an der Gerberstraße.",
+            ),
+            "chor": (
+                ProjectIndexPage,
+                ProjectPage,
+                de,
+                "Kinderchorwochen im Vogtland",
+                "Eine Woche singen, proben und auftreten.",
+            ),
+            "stipendium": (
+                FundingIndexPage,
+                FundingPage,
+                de,
+                "Reisestipendium für Nachwuchsbands",
+                "Zuschuss zu Fahrt und Unterkunft für Auftritte im Ausland.",
+            ),
+            "office": (
+                ProjectIndexPage,
+                ProjectPage,
+                en,
+                "Advisory office for rural culture",
+                "Advice for associations in small towns.",
+            ),
+            "spare": (
+                ProjectIndexPage,
+                ProjectPage,
+                de,
+                "Probe ohne Besonderheiten",
+                "Eine ganz normale Seite.",
+            ),
+        }
+        for key, (index_model, model, locale, title, teaser) in probes.items():
+            fields = {"title": title, "teaser": teaser, "body": [], **type_fields(model, 3)}
+            add(index_model, model, locale, f"bench-probe-{key}", fields)
+        PageTopic.objects.bulk_create([x for x in links if isinstance(x, PageTopic)])
+        PageRegion.objects.bulk_create([x for x in links if isinstance(x, PageRegion)])
+        PagePartner.objects.bulk_create(partner_links)
+        FundingDeadline.objects.bulk_create(deadlines)
+    return {"created": True}
+
+
+def probe_ids() -> dict[str, int]:
+    from wagtail.models import Page
+
+    return {
+        slug.removeprefix("bench-probe-"): pk
+        for pk, slug in Page.objects.filter(slug__startswith="bench-probe-").values_list("pk", "slug")
+    }
+
+
+def query_mix(count: int) -> list[dict]:
+    """Mixed searches as partner sites send them: words, variants, phrases, prefixes, filters."""
+    from plugins.shared.models import Partner
+
+    rng = random.Random(7)
+    partners = [None, *Partner.objects.filter(slug__startswith="bench-partner-")]
+    mix = []
+    for _ in range(count):
+        english = rng.random() < 0.2
+        words = QUERY_WORDS_EN if english else QUERY_WORDS_DE
+        q = rng.choice(words) if rng.random() < 0.7 else f"{rng.choice(words)} {rng.choice(words)}"
+        params = {"q": q, "locale": "en" if english else "de", "partner": rng.choice(partners)}
+        roll = rng.random()
+        if roll < 0.25:
+            params["types"] = rng.sample(["projects", "reports", "events", "funding"], k=rng.randint(1, 2))
+        elif roll < 0.4:
+            params["topic"] = rng.choice(["soziokultur", "kreativwirtschaft", "ehrenamt"])
+        elif roll < 0.55:
+            params["region"] = rng.choice(["sachsen", "meissen", "leipzig"])
+        elif roll < 0.65:
+            start = datetime.date.today() - datetime.timedelta(days=rng.randint(0, 300))
+            params["date_from"], params["date_to"] = start, start + datetime.timedelta(days=120)
+        if rng.random() < 0.2:
+            params["offset"] = 10
+        mix.append(params)
+    return mix
+
+
+# --- measurements ----------------------------------------------------------------------------------
+
+
+def measure_hub_queries(mix: list[dict]) -> dict:
+    """Wall time of `search.queries.search`, the engine's `took`, and the HTTP round trip (to tell the
+    hub's Python time from time the engine spends outside its `took`)."""
+    from search import client, queries
+    from search.backends import opensearch
+
+    os_client = client.get_client()
+    real_search = os_client.search
+    round_trips: list[float] = []
+
+    def timed_search(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return real_search(*args, **kwargs)
+        finally:
+            round_trips.append(time.perf_counter() - started)
+
+    os_client.search = timed_search
+    try:
+        for params in mix[:20]:  # warm-up: connections, caches
+            queries.search(**params)
+        totals, shares, tooks, python, engines = [], [], [], [], set()
+        for params in mix:
+            opensearch.last_took_ms.set(None)
+            round_trips.clear()
+            started = time.perf_counter()
+            answer = queries.search(**params)
+            elapsed = time.perf_counter() - started
+            engines.add(answer["engine"])
+            took = opensearch.last_took_ms.get()
+            totals.append(elapsed)
+            python.append(elapsed - sum(round_trips))
+            if took is not None:
+                tooks.append(took / 1000)
+                shares.append(max(0.0, elapsed - took / 1000))
+    finally:
+        os_client.search = real_search
+    return {"totals": totals, "shares": shares, "tooks": tooks, "python": python, "engines": sorted(engines)}
+
+
+def measure_database_queries(mix: list[dict]) -> list[float]:
+    from django.test import override_settings
+
+    from search import queries
+
+    totals = []
+    with override_settings(OPENSEARCH_URL=None):
+        queries.search(**mix[0])  # vocabulary for typos is built once per data version
+        for params in mix:
+            started = time.perf_counter()
+            queries.search(**params)
+            totals.append(time.perf_counter() - started)
+    return totals
+
+
+def wagtail_backend(url: str, prefix: str):
+    from django.conf import settings
+    from wagtail.search.backends import get_search_backend
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        **settings.WAGTAILSEARCH_BACKENDS,
+        "wagtail_opensearch": {
+            "BACKEND": "wagtail.search.backends.opensearch3",
+            "URLS": [url],
+            "INDEX_PREFIX": f"{prefix}-wagtail-",
+            "TIMEOUT": 60,
+            "AUTO_UPDATE": False,
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {},
+        },
+    }
+    return get_search_backend("wagtail_opensearch")
+
+
+def rebuild_wagtail(backend) -> tuple[int, float]:
+    """Wagtail's own rebuild of the four content page models (what update_index does for them)."""
+    from search import registry
+
+    models = list(registry.iter_models())
+    started = time.perf_counter()
+    index = backend.get_index_for_model(models[0])
+    rebuilder = backend.rebuilder_class(index)
+    index = rebuilder.start()
+    for model in models:
+        index.add_model(model)
+    count = 0
+    for model in models:
+        pks = list(model.objects.live().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), 1000):
+            chunk = list(model.objects.filter(pk__in=pks[start : start + 1000]).order_by("pk"))
+            index.add_items(model, chunk)
+            count += len(chunk)
+    rebuilder.finish()
+    index.refresh()
+    return count, time.perf_counter() - started
+
+
+def wagtail_scope(locale: str):
+    from wagtail.models import Locale, Page
+
+    from search import registry
+
+    locale_obj = Locale.objects.get(language_code=locale)
+    return Page.objects.live().filter(locale=locale_obj).type(*registry.iter_models())
+
+
+def measure_wagtail_queries(backend, mix: list[dict]) -> list[float]:
+    totals = []
+    for params in mix:
+        started = time.perf_counter()
+        list(backend.search(params["q"], wagtail_scope(params["locale"]))[:10])
+        totals.append(time.perf_counter() - started)
+    return totals
+
+
+def behaviours(backend) -> list[tuple[str, bool, bool]]:
+    """Which German (and English) behaviours each engine gets right: the probe page among the first
+    ten results (search) or eight suggestions (typing)."""
+    from search import queries
+
+    ids = probe_ids()
+    rows = []
+    for behaviour, (locale, q, key, how) in PROBES.items():
+        target = ids[key]
+        if how == "prefix":
+            hub = [s["id"] for s in queries.suggest(q, partner=None, locale=locale, limit=8)]
+            wagtail = [p.pk for p in backend.autocomplete(q, wagtail_scope(locale))[:8]]
+        else:
+            hub = [r["id"] for r in queries.search(q, partner=None, locale=locale, limit=10)["results"]]
+            wagtail = [p.pk for p in backend.search(q, wagtail_scope(locale))[:10]]
+        rows.append((behaviour, target in hub, target in wagtail))
+    return rows
+
+
+def measure_publish_to_searchable(samples: int) -> list[float]:
+    """Publish a page (the editor's request) and poll the search until it answers with it, while the
+    real `db_worker` runs beside, as in `./hub demo`."""
+    from wagtail.models import Locale
+
+    from plugins.projects.models import ProjectIndexPage, ProjectPage
+    from search import queries
+
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", str(WORKER_INTERVAL), "--no-startup-delay"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        parent = ProjectIndexPage.objects.get(locale=Locale.objects.get(language_code="de"))
+        timings = []
+        for k in range(-1, samples):  # sample -1 waits for the worker to start and is not counted
+            token = f"Messpunkt{uuid.uuid4().hex[:8]}"
+            started = time.perf_counter()
+            page = parent.add_child(
+                instance=ProjectPage(
+                    title=f"{token} Kulturscheune",
+                    teaser="Neu veröffentlicht.",
+                    slug=f"publish-probe-{k}-{token}",
+                    locale=parent.locale,
+                    start_date=datetime.date.today(),
+                )
+            )
+            page.save_revision().publish()
+            deadline = started + 30
+            while time.perf_counter() < deadline:
+                if queries.search(token, partner=None, locale="de")["count"]:
+                    if k >= 0:
+                        timings.append(time.perf_counter() - started)
+                    break
+                time.sleep(0.01)
+            page.delete()
+            time.sleep(0.2)  # let the worker take the deletion before the next sample
+        return timings
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    out = {
+        name: version(name) for name in ("Django", "wagtail", "opensearch-py", "django-tasks", "osmem-server")
+    }
+    out["python"] = platform.python_version()
+    return out
+
+
+def machine() -> dict:
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "memory": memory, "platform": platform.platform()}
+
+
+def run(quick: bool) -> dict:
+    server, url, db_path = configure(quick)
+    try:
+        return measure_all(quick, url, db_path, server is not None)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from search import client, indexing
+
+    count = 1000 if quick else 10000
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    created = build_corpus(count)["created"]
+    generation = time.perf_counter() - started
+
+    database_report = indexing.rebuild_database()
+    opensearch_report = indexing.rebuild_opensearch()
+    if not opensearch_report.ok or not database_report.ok:
+        raise RuntimeError(f"rebuild failed: {opensearch_report.failures or database_report.failures}")
+    pages = opensearch_report.total
+
+    backend = wagtail_backend(url, settings.OPENSEARCH_INDEX_PREFIX)
+    wagtail_count, wagtail_seconds = rebuild_wagtail(backend)
+
+    mix = query_mix(QUERY_COUNT)
+    hub = measure_hub_queries(mix)
+    database_totals = measure_database_queries(mix[:100])
+    wagtail_totals = measure_wagtail_queries(backend, mix)
+    table = behaviours(backend)
+    publish = measure_publish_to_searchable(10 if quick else PUBLISH_SAMPLES)
+    names = list(client.get_client().indices.get(index=f"{settings.OPENSEARCH_INDEX_PREFIX}-*"))
+    if names:  # by name: a real cluster may refuse wildcard deletes
+        client.get_client().indices.delete(index=",".join(names), ignore_unavailable=True)
+
+    figures = {
+        "pages": pages,
+        "rebuild_opensearch_pages_per_s": round(pages / opensearch_report.seconds, 1),
+        "rebuild_database_pages_per_s": round(database_report.total / database_report.seconds, 1),
+        "wagtail_rebuild_pages_per_s": round(wagtail_count / wagtail_seconds, 1),
+        "search_p50_ms": ms(percentile(hub["totals"], 50)),
+        "search_p95_ms": ms(percentile(hub["totals"], 95)),
+        "engine_took_p50_ms": ms(percentile(hub["tooks"], 50)),
+        "hub_share_p50_ms": ms(percentile(hub["shares"], 50)),
+        "hub_share_p95_ms": ms(percentile(hub["shares"], 95)),
+        "hub_python_p50_ms": ms(percentile(hub["python"], 50)),
+        "hub_python_p95_ms": ms(percentile(hub["python"], 95)),
+        "database_search_p50_ms": ms(percentile(database_totals, 50)),
+        "database_search_p95_ms": ms(percentile(database_totals, 95)),
+        "wagtail_search_p50_ms": ms(percentile(wagtail_totals, 50)),
+        "wagtail_search_p95_ms": ms(percentile(wagtail_totals, 95)),
+        "publish_to_searchable_p50_ms": ms(percentile(publish, 50)),
+        "publish_to_searchable_p95_ms": ms(percentile(publish, 95)),
+        "publish_samples_found": len(publish),
+        "behaviours_hub": sum(1 for _b, h, _w in table if h),
+        "behaviours_wagtail": sum(1 for _b, _h, w in table if w),
+        "behaviours_total": len(table),
+    }
+    yes = {True: "yes", False: "no"}
+    rows = [
+        [
+            "rebuild (pages/s)",
+            figures["rebuild_opensearch_pages_per_s"],
+            figures["wagtail_rebuild_pages_per_s"],
+            ">= 300",
+        ],
+        ["rebuild, database engine (pages/s)", figures["rebuild_database_pages_per_s"], "-", "-"],
+        [
+            "search p50 / p95 (ms, facets + highlight)",
+            f"{figures['search_p50_ms']} / {figures['search_p95_ms']}",
+            f"{figures['wagtail_search_p50_ms']} / {figures['wagtail_search_p95_ms']} (no facets/highlight)",
+            "-",
+        ],
+        [
+            "hub share beyond `took` p50 / p95 (ms)",
+            f"{figures['hub_share_p50_ms']} / {figures['hub_share_p95_ms']}",
+            "-",
+            "p50 <= 5",
+        ],
+        [
+            "hub's Python time (wall - HTTP round trip) p50 / p95 (ms)",
+            f"{figures['hub_python_p50_ms']} / {figures['hub_python_p95_ms']}",
+            "-",
+            "-",
+        ],
+        [
+            "search on the database engine p50 / p95 (ms, 100 queries)",
+            f"{figures['database_search_p50_ms']} / {figures['database_search_p95_ms']}",
+            "-",
+            "-",
+        ],
+        [
+            "publish to searchable p50 / p95 (ms)",
+            f"{figures['publish_to_searchable_p50_ms']} / {figures['publish_to_searchable_p95_ms']}",
+            "-",
+            "p95 <= 1000",
+        ],
+        *[[f"behaviour: {behaviour}", yes[h], yes[w], "yes"] for behaviour, h, w in table],
+    ]
+    notes = [
+        f"{pages} live pages ({count} German, {count // 2} English translations, probes); corpus "
+        f"{'generated' if created else 'reused'} in {generation:.1f} s at {db_path}",
+        "engine: "
+        + (f"osmem-server {versions()['osmem-server']} (in-memory, not Lucene timings)" if osmem else url),
+        f"{QUERY_COUNT} mixed queries (20% English, filters on 65%); "
+        "baseline = wagtail.search.backends.opensearch3 on the same pages and cluster",
+        f"publish-to-searchable: db_worker --interval {WORKER_INTERVAL}, {len(publish)} samples",
+        f"machine: {json.dumps(machine())}; versions: {json.dumps(versions())}; "
+        f"date: {datetime.datetime.now().isoformat(timespec='minutes')}",
+    ]
+    return {
+        "title": "search (kulturhub vs Wagtail opensearch3)",
+        "columns": ["measure", "kulturhub", "Wagtail opensearch3", "goal"],
+        "rows": rows,
+        "figures": figures,
+        "notes": notes,
+    }

@@ -1,0 +1,18 @@
+from django.middleware.locale import LocaleMiddleware
+
+
+class ContentLocaleMiddleware(LocaleMiddleware):
+    """Language from the URL prefix (/de/, /en/) for page previews; the admin keeps German unless
+    the editor chose another language in their profile, and the API negotiates on its own."""
+
+    skipped_prefixes = ("/admin/", "/api/", "/documents/", "/images/", "/static/", "/media/", "/partner-demo/")
+
+    def process_request(self, request):
+        if request.path_info.startswith(self.skipped_prefixes):
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.skipped_prefixes):
+            return response
+        return super().process_response(request, response)

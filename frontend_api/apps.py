@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+
+
+class FrontendApiConfig(AppConfig):
+    name = "frontend_api"
+    verbose_name = "Partner-API"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from corsheaders.signals import check_request_enabled
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from frontend_api import registry
+        from frontend_api.authentication import forget_keys
+        from frontend_api.models import PartnerAPIKey
+        from frontend_api.signal_handlers import (
+            bump_content_version,
+            cors_allowed,
+            on_model_saved_or_deleted,
+            on_page_deleted,
+        )
+        from plugins.shared.models import Partner
+
+        registry.discover()
+
+        page_published.connect(bump_content_version, dispatch_uid="kulturhub-api-published")
+        page_unpublished.connect(bump_content_version, dispatch_uid="kulturhub-api-unpublished")
+        post_page_move.connect(bump_content_version, dispatch_uid="kulturhub-api-moved")
+        post_delete.connect(on_page_deleted, dispatch_uid="kulturhub-api-page-deleted")
+        post_save.connect(on_model_saved_or_deleted, dispatch_uid="kulturhub-api-saved")
+        post_delete.connect(on_model_saved_or_deleted, dispatch_uid="kulturhub-api-deleted")
+        check_request_enabled.connect(cors_allowed, dispatch_uid="kulturhub-api-cors")
+        for model in (PartnerAPIKey, Partner):
+            uid = f"kulturhub-api-keys-{model.__name__}"
+            post_save.connect(forget_keys, sender=model, dispatch_uid=f"{uid}-saved")
+            post_delete.connect(forget_keys, sender=model, dispatch_uid=f"{uid}-deleted")
+
+        from django.db.models.signals import pre_delete
+
+        from frontend_api import webhooks
+
+        page_published.connect(webhooks.on_page_published, dispatch_uid="kulturhub-webhooks-published")
+        page_unpublished.connect(webhooks.on_page_unpublished, dispatch_uid="kulturhub-webhooks-unpublished")
+        pre_delete.connect(webhooks.on_page_pre_delete, dispatch_uid="kulturhub-webhooks-deleted")

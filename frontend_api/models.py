@@ -1,0 +1,148 @@
+"""What the partner API stores: partners' API keys, their webhooks, and the content version that
+keys every cached answer (bumped whenever published content changes)."""
+
+import datetime
+import secrets
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+
+class PartnerAPIKeyManager(BaseAPIKeyManager):
+    pass
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A partner's API key: stored as a SHA-512 hash, shown once, revocable, optionally expiring."""
+
+    partner = models.ForeignKey(
+        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="api_keys"
+    )
+    last_used_at = models.DateTimeField("Zuletzt benutzt", null=True, blank=True, editable=False)
+
+    objects = PartnerAPIKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API-Schlüssel"
+        verbose_name_plural = "API-Schlüssel"
+
+    def __str__(self):
+        return f"{self.partner} · {self.name} ({self.prefix}…)"
+
+    @property
+    def usable(self) -> bool:
+        return not self.revoked and not self.has_expired
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Webhook(models.Model):
+    """Where the hub POSTs page events for a partner; `secret` signs every delivery (HMAC-SHA256)."""
+
+    partner = models.ForeignKey(
+        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField("Adresse", max_length=500)
+    secret = models.CharField("Signaturschlüssel", max_length=128, default=new_webhook_secret, editable=False)
+    active = models.BooleanField("Aktiv", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Webhook"
+        verbose_name_plural = "Webhooks"
+        ordering = ["partner__name", "url"]
+
+    def __str__(self):
+        return f"{self.partner} → {self.url}"
+
+
+class ContentVersion(models.Model):
+    """One row: a counter bumped in the same transaction as every change that can alter an API answer.
+
+    Cached answers and ETags are keyed by it, so every worker process sees a change at once, and a
+    conditional request costs one primary-key read instead of a rebuild."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "Inhaltsstand der API"
+
+    def __str__(self):
+        return f"Inhaltsstand {self.version}"
+
+    @classmethod
+    def current(cls) -> tuple[int, datetime.datetime]:
+        row = cls.objects.filter(pk=cls.SINGLETON).values_list("version", "changed_at").first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    created = cls.objects.create(pk=cls.SINGLETON)
+            except IntegrityError:
+                return cls.current()
+            return created.version, created.changed_at
+        return row
+
+    @classmethod
+    def bump(cls) -> None:
+        rows = cls.objects.filter(pk=cls.SINGLETON)
+        updated = rows.update(version=F("version") + 1, changed_at=timezone.now())
+        if not updated:
+            cls.current()
+            cls.objects.filter(pk=cls.SINGLETON).update(version=F("version") + 1, changed_at=timezone.now())
+
+
+class WebhookDelivery(models.Model):
+    """One page event for one webhook; retried with backoff until a 2xx answer or the retry limit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "ausstehend"
+        DELIVERED = "delivered", "zugestellt"
+        FAILED = "failed", "aufgegeben"
+
+    webhook = models.ForeignKey(Webhook, verbose_name="Webhook", on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField("Ereignis", max_length=32)
+    page_id = models.PositiveBigIntegerField("Seiten-ID")
+    body = models.TextField("Inhalt (JSON)")
+    status = models.CharField("Status", max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveSmallIntegerField("Versuche", default=0)
+    next_attempt_at = models.DateTimeField("Nächster Versuch", null=True, blank=True)
+    created_at = models.DateTimeField("Erstellt", default=timezone.now)
+    delivered_at = models.DateTimeField("Zugestellt", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Webhook-Zustellung"
+        verbose_name_plural = "Webhook-Zustellungen"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} #{self.page_id} → {self.webhook.url}"
+
+
+class WebhookAttempt(models.Model):
+    """Every attempt of a delivery, as the partner's server answered it (or did not)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    attempted_at = models.DateTimeField("Zeitpunkt", default=timezone.now)
+    status_code = models.PositiveSmallIntegerField("HTTP-Status", null=True, blank=True)
+    error = models.CharField("Fehler", max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField("Dauer (ms)", default=0)
+
+    class Meta:
+        verbose_name = "Zustellversuch"
+        verbose_name_plural = "Zustellversuche"
+        ordering = ["attempted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -1,0 +1,364 @@
+"""The OpenAPI 3 document: components built from the registry's field definitions (the same ones
+that produce the answers), every parameter with its bounds, every error, and the caching headers."""
+
+import copy
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+
+from frontend_api import registry
+from frontend_api.locales import content_locales, default_locale
+from frontend_api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from frontend_api.registry import ContentTypeAPI, type_names
+from frontend_api.serializers import schema
+from frontend_api.serializers.items import detail_fields, list_fields
+
+API_DESCRIPTION = """\
+Projects, experience reports, events and funding information of the network, for partner sites.
+
+**Keys.** Send `Authorization: Api-Key <key>` on every request but health, schema and docs. A key
+belongs to one partner and sees only what that partner may see: live pages without a view restriction
+that are shared with the partner or with every partner. No key, or a wrong, revoked or expired one,
+is a 401 whose `code` says which (`not_authenticated`, `invalid_key`, `key_revoked`, `key_expired`,
+`partner_inactive`). A revocation reaches every server process within 5 seconds.
+
+**Errors.** Every error is `{"error": {"code", "detail", "field"?}}`: 400 for a bad parameter
+(`field` names it), 401, 404, 405, 429 (with `Retry-After`). A parameter this API does not know is a
+400 (`unknown_parameter`) rather than silently ignored, so typos show; parameters starting with `_`
+(cache busters) are ignored, and an empty value counts as not given.
+
+**Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German.
+A detail answers the page its id names; with `locale` it answers that page's translation (another
+id) or, when there is none, the page itself with `"fallback": true`. Topics, regions, organisations
+and contacts come in the answer's language when translated; their slugs are the same in every
+language. `translations` lists the other languages of a page as `{"locale", "id"}`.
+
+**Rich text** is clean HTML: links to pages carry `data-page-type`, `data-page-id` and `data-api-url`
+(links to pages your key may not see are reduced to their text), document links `data-document-id`.
+**Images** are objects with alt text, credit and rendition URLs at fixed widths in WebP and JPEG.
+
+**Caching.** Answers carry `ETag` and `Last-Modified` and answer `304` to `If-None-Match` /
+`If-Modified-Since`; they are `Cache-Control: private, no-cache` and vary on `Authorization`,
+`Accept-Language` and `Origin`. A change in the hub reaches answers within a second.
+
+**Rate limits.** Per key (`X-RateLimit-Limit`, `-Remaining`, `-Reset` on every answer); beyond it 429
+with `Retry-After`. Too many wrong keys from one address also give 429.
+
+**Browsers.** CORS is answered for the origins registered for your partner.
+"""
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "frontend_api.authentication.PartnerKeyAuthentication"
+    name = "PartnerKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Your partner key, sent as `Authorization: Api-Key <key>`. A missing, wrong, "
+            "revoked "
+            "or expired key gives 401; too many wrong keys from one address give 429.",
+        }
+
+
+ERROR = schema.ErrorSerializer
+
+
+def constant_field(value: str) -> type[serializers.CharField]:
+    return schema.constant_field(value)
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ERROR, description=description)
+
+
+KEYED_ERRORS = {
+    401: error("No key, or a wrong, revoked or expired key, or an inactive partner (`code` says which)."),
+    405: error("Only GET and HEAD are allowed."),
+    429: error("Rate limit of the key exceeded, or too many wrong keys from this address; see Retry-After."),
+}
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: your copy (If-None-Match / If-Modified-Since) is current."
+)
+
+
+def locale_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "locale",
+        str,
+        enum=content_locales(),
+        description=description + " Regional variants (en-GB) map to "
+        f"their language; any other value is a 400. Default locale: {default_locale()}.",
+    )
+
+
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="Used when `locale` is not given: the best match among " + ", ".join(content_locales()) + ".",
+)
+CONDITIONAL_HEADERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        location=OpenApiParameter.HEADER,
+        description="ETag of your copy: answers 304 when it is still current.",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        str,
+        location=OpenApiParameter.HEADER,
+        description="HTTP date; answers 304 when nothing changed since (ignored with If-None-Match).",
+    ),
+]
+
+
+def limit_parameter(default: int, maximum: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+        description=f"Items per page, 1 to {maximum}; default {default}.",
+    )
+
+
+OFFSET = OpenApiParameter(
+    "offset",
+    {"type": "integer", "minimum": 0, "default": 0},
+    description="Items to skip, at least 0; default 0.",
+)
+TOPIC = OpenApiParameter(
+    "topic", str, description="Only items with this topic (slug; the same in every language)."
+)
+REGION = OpenApiParameter(
+    "region", str, description="Only items in this region or a region inside it (slug)."
+)
+
+
+def fields_parameter(names: list[str]) -> OpenApiParameter:
+    return OpenApiParameter(
+        "fields",
+        {"type": "array", "items": {"type": "string", "enum": names}},
+        style="form",
+        explode=False,
+        description="Comma-separated subset of fields to answer; id, type and locale are always included. An "
+        "unknown field is a 400.",
+    )
+
+
+def filter_parameter(spec) -> OpenApiParameter:
+    openapi_type = {"string": str, "boolean": bool, "integer": int}[spec.openapi_type]
+    if spec.openapi_format == "date":
+        openapi_type = OpenApiTypes.DATE
+    return OpenApiParameter(
+        spec.name, openapi_type, enum=list(spec.enum) if spec.enum else None, description=spec.description
+    )
+
+
+def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Serializer]:
+    fields = detail_fields(api) if detail else list_fields(api)
+    attrs = {name: copy.deepcopy(field.schema) for name, field in fields.items()}
+    attrs["type"] = constant_field(api.name)()
+    if detail:
+        attrs["fallback"] = serializers.BooleanField(
+            help_text="true when the requested locale has no translation the key may see and the page "
+            "answers "
+            "in its own language instead"
+        )
+    suffix = "Detail" if detail else "Item"
+    return type(f"{api.schema_name}{suffix}Serializer", (serializers.Serializer,), attrs)
+
+
+def list_serializer(api: ContentTypeAPI) -> type[serializers.Serializer]:
+    attrs = {
+        "count": serializers.IntegerField(help_text="Items matching, over all pages"),
+        "next": serializers.URLField(allow_null=True, help_text="The next page, or null"),
+        "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null"),
+        "results": item_serializer(api, detail=False)(many=True),
+    }
+    return type(f"{api.schema_name}ListSerializer", (serializers.Serializer,), attrs)
+
+
+def documented(view_class, **schema_kwargs):
+    """The view class with its own `get` carrying the schema (the inherited `get` is shared by all types)."""
+    base_get = view_class.get
+
+    def get(self, request, *args, **kwargs):
+        return base_get(self, request, *args, **kwargs)
+
+    return type(view_class.__name__, (view_class,), {"get": extend_schema(**schema_kwargs)(get)})
+
+
+def document_views(api: ContentTypeAPI, list_view, detail_view):
+    bad_list = error("A parameter is invalid or unknown; `field` names it.")
+    list_view = documented(
+        list_view,
+        operation_id=f"{api.name}_list",
+        summary=f"List {api.title}",
+        description=f"{api.description}\n\nOrder: {api.ordering_description}",
+        tags=[api.name],
+        parameters=[
+            locale_parameter("Language of the items."),
+            ACCEPT_LANGUAGE,
+            limit_parameter(DEFAULT_LIMIT, MAX_LIMIT),
+            OFFSET,
+            TOPIC,
+            REGION,
+            fields_parameter(list(list_fields(api))),
+            *[filter_parameter(spec) for spec in api.filter_parameters],
+            *CONDITIONAL_HEADERS,
+        ],
+        responses={200: list_serializer(api), 304: NOT_MODIFIED, 400: bad_list, **KEYED_ERRORS},
+    )
+    detail_view = documented(
+        detail_view,
+        operation_id=f"{api.name}_detail",
+        summary=f"One of the {api.title}",
+        description=f"{api.description}\n\nThe id names a page in one language. Without `locale` the page "
+        "answers in "
+        "its own language; with `locale` it answers its translation into that language (a different "
+        "id), or itself with `fallback: true` when there is none.",
+        tags=[api.name],
+        parameters=[
+            OpenApiParameter("id", int, location=OpenApiParameter.PATH, description="Page id"),
+            locale_parameter("Answer this page's translation into this language."),
+            fields_parameter(list(detail_fields(api))),
+            *CONDITIONAL_HEADERS,
+        ],
+        responses={
+            200: item_serializer(api, detail=True),
+            304: NOT_MODIFIED,
+            400: error("A parameter is invalid or unknown."),
+            404: error("No such id of this type, or the key may not see it."),
+            **KEYED_ERRORS,
+        },
+    )
+    return list_view, detail_view
+
+
+def search_parameters() -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": 200},
+            required=True,
+            description="Search text, 1 to 200 characters after trimming (otherwise 400 naming q).",
+        ),
+        locale_parameter("Language to search in."),
+        ACCEPT_LANGUAGE,
+        OpenApiParameter(
+            "type",
+            {"type": "array", "items": {"type": "string", "enum": list(type_names())}},
+            explode=True,
+            description="Only these content types; repeat the parameter (or separate "
+            "with commas) for several.",
+        ),
+        TOPIC,
+        REGION,
+        OpenApiParameter(
+            "from",
+            OpenApiTypes.DATE,
+            description="Only items dated on or after this day (events: taking place on or after).",
+        ),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="Only items dated on or before this day."),
+        limit_parameter(10, 50),
+        OpenApiParameter(
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": 999, "default": 0},
+            description="Results to skip; offset + limit at most 1000.",
+        ),
+        *CONDITIONAL_HEADERS,
+    ]
+
+
+def suggest_parameters() -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": 100},
+            required=True,
+            description="What the visitor typed so far, 1 to 100 characters.",
+        ),
+        locale_parameter("Language to suggest in."),
+        ACCEPT_LANGUAGE,
+        limit_parameter(8, 20),
+    ]
+
+
+RESPONSE_HEADERS = {
+    "ETag": "Validator of this answer; send it back as If-None-Match.",
+    "Last-Modified": "When the content behind this answer last changed.",
+    "Cache-Control": "private, no-cache: keep it if you like, revalidate before use.",
+    "X-RateLimit-Limit": "Requests allowed per window for this key.",
+    "X-RateLimit-Remaining": "Requests left in the current window.",
+    "X-RateLimit-Reset": "Seconds until the window resets.",
+}
+
+
+def enum_names() -> dict[str, list[str]]:
+    """Stable names for the choice sets of the schema (spectacular would number colliding ones)."""
+    from plugins.shared.models import Organisation, Region
+
+    names: dict[str, list[str]] = {
+        "LocaleEnum": content_locales(),
+        "ContentTypeEnum": list(type_names()),
+        "OrganisationKindEnum": list(Organisation.Kind.values),
+        "RegionKindEnum": list(Region.Kind.values),
+        "SearchEngineEnum": ["opensearch", "database"],
+        "HealthStatusEnum": ["ok", "degraded"],
+        "CheckStatusEnum": ["ok", "unavailable"],
+    }
+    for value in schema.CONSTANT_FIELDS:
+        names[f"{''.join(part.capitalize() for part in value.split('_'))}TypeEnum"] = [value]
+    for api in registry.content_types():
+        for name, field in api.fields.items():
+            if isinstance(field.schema, serializers.ChoiceField):
+                choices = list(field.schema.choices)
+                if choices not in names.values():
+                    names[f"{api.schema_name}{name.title().replace('_', '')}Enum"] = choices
+    return names
+
+
+class KulturhubSchemaGenerator(SchemaGenerator):
+    """Only the partner API's endpoints; adds the response headers (caching, rate limit, Retry-After)
+    spectacular cannot declare."""
+
+    def _initialise_endpoints(self):
+        super()._initialise_endpoints()
+        self.endpoints = [endpoint for endpoint in self.endpoints if endpoint[0].startswith("/api/v1/")]
+
+    def get_schema(self, request=None, public=False):
+        from django.urls import get_resolver
+        from drf_spectacular import plumbing
+        from drf_spectacular.settings import patched_settings
+
+        # The URLconf builds the content views (and their schema components) when imported.
+        _patterns = get_resolver().url_patterns
+        with patched_settings({"ENUM_NAME_OVERRIDES": enum_names(), "DESCRIPTION": API_DESCRIPTION}):
+            clear = getattr(plumbing, "_load_enum_name_overrides", None)
+            if clear is not None and hasattr(clear, "cache_clear"):
+                clear.cache_clear()
+            result = super().get_schema(request, public)
+        for path_item in result.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                keyed = bool(operation.get("security"))
+                for status, response in operation["responses"].items():
+                    headers = response.setdefault("headers", {})
+                    if status in ("200", "304") and keyed:
+                        for name, description in RESPONSE_HEADERS.items():
+                            headers[name] = {"schema": {"type": "string"}, "description": description}
+                    if status == "429":
+                        headers["Retry-After"] = {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait before the next request.",
+                        }
+                    if not headers:
+                        del response["headers"]
+        return result

@@ -1,0 +1,97 @@
+"""Creating partners, their API keys and webhooks (used by `create_partner`, the admin and the demo setup)."""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+
+from frontend_api.models import PartnerAPIKey, Webhook
+from plugins.shared.models import Partner
+
+DEFAULT_KEY_NAME = "Standard"
+
+
+def normalise_origin(origin: str) -> str:
+    """'https://Partner.example.org/' -> 'https://partner.example.org'; anything with a path is refused,
+    since browsers send origins as scheme://host[:port]."""
+    value = origin.strip()
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+    ):
+        raise ValidationError(
+            f"{origin!r} is not an origin: expected scheme://host[:port], e.g. "
+            "https://www.partner.example.org"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class PartnerExists(ValueError):
+    pass
+
+
+def issue_key(partner: Partner, name: str = DEFAULT_KEY_NAME, expiry_date=None) -> str:
+    """Creates a key for `partner` and returns it in full -- the only time it is readable: only its hash
+    is stored."""
+    _api_key, raw_key = PartnerAPIKey.objects.create_key(
+        partner=partner, name=name[:50], expiry_date=expiry_date
+    )
+    return raw_key
+
+
+def revoke_keys(partner: Partner) -> int:
+    return PartnerAPIKey.objects.filter(partner=partner, revoked=False).update(revoked=True)
+
+
+def add_webhook(partner: Partner, url: str) -> Webhook:
+    URLValidator(schemes=["http", "https"])(url)
+    return Webhook.objects.create(partner=partner, url=url)
+
+
+def existing_partner(name: str) -> Partner | None:
+    name = name.strip()
+    by_name = Partner.objects.filter(name=name).first()
+    return by_name or Partner.objects.filter(slug=slugify(name)[:120]).first()
+
+
+@transaction.atomic
+def add_to_partner(
+    partner: Partner, origins: Iterable[str] = (), webhook_url: str | None = None
+) -> tuple[str, str | None]:
+    """Another key for an existing partner, its origins extended, and a webhook when `webhook_url` is given.
+    Returns (raw key, webhook secret or None)."""
+    allowed = list(dict.fromkeys([*partner.origins, *(normalise_origin(origin) for origin in origins)]))
+    if allowed != partner.origins:
+        partner.allowed_origins = "\n".join(allowed)
+        partner.save(update_fields=["allowed_origins"])
+    raw_key = issue_key(partner)
+    secret = add_webhook(partner, webhook_url).secret if webhook_url else None
+    return raw_key, secret
+
+
+@transaction.atomic
+def create_partner(
+    name: str,
+    origins: Iterable[str] = (),
+    webhook_url: str | None = None,
+) -> tuple[Partner, str, str | None]:
+    """A new active partner with one API key (and a webhook when `webhook_url` is given).
+    Returns (partner, raw key, webhook secret or None). Raises PartnerExists for a taken name or slug,
+    ValidationError for a bad origin or webhook URL."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("The partner needs a name.")
+    slug = slugify(name)[:120] or "partner"
+    if Partner.objects.filter(name=name).exists() or Partner.objects.filter(slug=slug).exists():
+        raise PartnerExists(f"A partner named {name!r} (slug {slug!r}) exists already.")
+    allowed = list(dict.fromkeys(normalise_origin(origin) for origin in origins))
+    partner = Partner.objects.create(name=name, slug=slug, allowed_origins="\n".join(allowed), active=True)
+    raw_key = issue_key(partner)
+    secret = add_webhook(partner, webhook_url).secret if webhook_url else None
+    return partner, raw_key, secret

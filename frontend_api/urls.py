@@ -1,0 +1,36 @@
+"""/api/v1/: one list and one detail endpoint per registered content type, search, health, schema, docs.
+Any other path below /api/v1/ answers a JSON 404."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from frontend_api import registry
+from frontend_api.errors import not_found
+from frontend_api.openapi import KulturhubSchemaGenerator
+from frontend_api.views.content import views_for
+from frontend_api.views.health import HealthView
+from frontend_api.views.search import SearchView, SuggestView
+
+app_name = "frontend_api"
+
+content_patterns = []
+for api in registry.content_types():
+    list_view, detail_view = views_for(api)
+    content_patterns += [
+        path(f"{api.name}/", list_view.as_view(), name=f"{api.name}-list"),
+        path(f"{api.name}/<int:id>/", detail_view.as_view(), name=f"{api.name}-detail"),
+    ]
+
+urlpatterns = [
+    *content_patterns,
+    path("search/", SearchView.as_view(), name="search"),
+    path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
+    path("health/", HealthView.as_view(), name="health"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(generator_class=KulturhubSchemaGenerator),
+        name="schema",
+    ),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="frontend_api:schema"), name="docs"),
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,152 @@
+"""List and detail endpoints of every registered content type: parse, select, serialize, cache."""
+
+from django.db.models import Count, Q, Subquery, Window
+from django.utils import timezone
+
+from frontend_api.caching import cached_answer
+from frontend_api.errors import InvalidParameter, NotFound
+from frontend_api.locales import from_parameter, resolve_locale
+from frontend_api.pagination import Page
+from frontend_api.params import QueryParser
+from frontend_api.registry import ContentTypeAPI, Field
+from frontend_api.serializers.context import SerializationContext
+from frontend_api.serializers.items import ALWAYS, detail_fields, item_data, list_fields, prepare
+from frontend_api.views.base import PartnerAPIView
+from plugins.shared.selectors import with_region, with_topic
+
+LIST_PARAMETERS = ("locale", "limit", "offset", "topic", "region", "fields")
+DETAIL_PARAMETERS = ("locale", "fields")
+
+
+def parse_fields(parser: QueryParser, available: dict[str, Field]) -> frozenset[str] | None:
+    names = parser.many("fields")
+    if not names:
+        return None
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise InvalidParameter(
+            "fields",
+            f"Unknown field(s) {', '.join(unknown)}; available: {', '.join(available)}.",
+        )
+    return frozenset(names) - set(ALWAYS)
+
+
+def page_of(queryset, page: Page) -> tuple[list, int]:
+    """The page's rows and the total count, in two queries: the ordered ids with the total as a window
+    count (the database sorts narrow rows, not whole pages, and scans once for both), then those rows."""
+    counted = queryset.annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count")
+    rows = list(page.slice(counted))
+    if not rows:
+        return [], queryset.count()
+    ids = [pk for pk, _total in rows]
+    by_id = {item.pk: item for item in queryset.filter(pk__in=ids).order_by()}
+    return [by_id[pk] for pk in ids if pk in by_id], rows[0][1]
+
+
+class ContentListView(PartnerAPIView):
+    api: ContentTypeAPI
+
+    def get(self, request):
+        api = self.api
+        parser = QueryParser(
+            request.query_params, (*LIST_PARAMETERS, *(f.name for f in api.filter_parameters))
+        )
+        locale = resolve_locale(parser.raw("locale"), request.headers.get("Accept-Language"))
+        page = Page.parse(parser)
+        topic, region = parser.slug("topic"), parser.slug("region")
+        wanted = parse_fields(parser, list_fields(api))
+        filters = api.parse_filters(parser)
+        variant = (
+            "list",
+            locale,
+            page,
+            topic,
+            region,
+            sorted(wanted) if wanted is not None else None,
+            sorted((name, repr(value)) for name, value in filters.items()),
+        )
+
+        def build() -> dict:
+            queryset = api.list_queryset(partner=self.partner, locale=locale)
+            if topic:
+                queryset = with_topic(queryset, topic)
+            if region:
+                queryset = with_region(queryset, region)
+            queryset = api.apply_filters(queryset, filters)
+            pages, count = page_of(queryset, page)
+            context = SerializationContext(request._request, self.partner, locale)
+            prepare(api, pages, context, detail=False, wanted=wanted)
+            results = [item_data(api, item, context, detail=False, wanted=wanted) for item in pages]
+            return page.envelope(request, count, results)
+
+        response = cached_answer(
+            request._request,
+            partner_id=self.partner.pk,
+            scope=api.name,
+            variant=variant,
+            clock=api.clock(filters, timezone.now()),
+            build=build,
+        )
+        response["Content-Language"] = locale
+        return response
+
+
+class ContentDetailView(PartnerAPIView):
+    api: ContentTypeAPI
+
+    def get(self, request, id: int):  # noqa: A002 - the path parameter is "id"
+        pk = id
+        api = self.api
+        parser = QueryParser(request.query_params, DETAIL_PARAMETERS)
+        requested = parser.raw("locale")
+        requested = from_parameter(requested) if requested else None
+        wanted = parse_fields(parser, detail_fields(api))
+        variant = ("detail", pk, requested, sorted(wanted) if wanted is not None else None)
+
+        def build() -> dict:
+            queryset = api.queryset(partner=self.partner, locale=None)
+            target, fallback = self.target(queryset, pk, requested)
+            page = queryset.filter(pk=target).first()
+            if page is None:
+                raise NotFound(f"No {api.name} item with id {pk} is visible to this key.")
+            context = SerializationContext(request._request, self.partner, page.locale.language_code)
+            context.fallback = fallback
+            prepare(api, [page], context, detail=True, wanted=wanted)
+            return item_data(api, page, context, detail=True, wanted=wanted)
+
+        return cached_answer(
+            request._request,
+            partner_id=self.partner.pk,
+            scope=api.name,
+            variant=variant,
+            clock=api.clock({}, timezone.now()),
+            build=build,
+        )
+
+    def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:
+        """The page to answer: `pk` itself, or with `locale` its translation in that locale when the key
+        may see one, else `pk` with fallback=true."""
+        if requested is None:
+            return pk, False
+        model = queryset.model
+        rows = dict(
+            queryset.prefetch_related(None)
+            .filter(
+                Q(pk=pk) | Q(translation_key=Subquery(model.objects.filter(pk=pk).values("translation_key")))
+            )
+            .values_list("locale__language_code", "pk")
+        )
+        if not rows or pk not in rows.values():
+            raise NotFound(f"No {self.api.name} item with id {pk} is visible to this key.")
+        if requested in rows:
+            return rows[requested], False
+        return pk, True
+
+
+def views_for(api: ContentTypeAPI) -> tuple[type[ContentListView], type[ContentDetailView]]:
+    from frontend_api.openapi import document_views
+
+    name = "".join(part.capitalize() for part in api.name.split("_"))
+    list_view = type(f"{name}ListView", (ContentListView,), {"api": api})
+    detail_view = type(f"{name}DetailView", (ContentDetailView,), {"api": api})
+    return document_views(api, list_view, detail_view)

@@ -1,0 +1,163 @@
+"""Page events for partners' webhooks: published, unpublished, deleted.
+
+A delivery is created per active webhook of every partner that may see the page (live status aside),
+in the same transaction as the change, and sent by the background worker: signed with the webhook's
+secret (X-Kulturhub-Signature: sha256=<HMAC-SHA256 of the raw body>), retried with exponential
+backoff until a 2xx answer or WEBHOOK_MAX_ATTEMPTS; every attempt is recorded for the admin.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import time
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+from wagtail.models import Page, PageViewRestriction
+
+from frontend_api import registry
+from frontend_api.models import Webhook, WebhookAttempt, WebhookDelivery
+
+logger = logging.getLogger("kulturhub.webhooks")
+
+PUBLISHED, UNPUBLISHED, DELETED = "page.published", "page.unpublished", "page.deleted"
+SIGNATURE_HEADER = "X-Kulturhub-Signature"
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "WEBHOOK_MAX_ATTEMPTS", 8))
+
+
+def retry_delay(attempt_count: int) -> datetime.timedelta:
+    """30 s, 1 min, 2 min, … up to 6 h between attempts."""
+    base = float(getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 30))
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempt_count - 1, 0), 6 * 3600))
+
+
+def audience_webhooks(page: Page) -> list[Webhook]:
+    """Active webhooks of active partners who may see this page when it is live."""
+    if PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists():
+        return []
+    shared_with = list(page.partner_links.values_list("partner_id", flat=True)) if hasattr(
+        page, "partner_links") else []
+    webhooks = Webhook.objects.filter(active=True, partner__active=True).select_related("partner")
+    if shared_with:
+        webhooks = webhooks.filter(Q(partner_id__in=shared_with))
+    return list(webhooks)
+
+
+def payload(event: str, page: Page) -> dict | None:
+    api = registry.for_model(type(page))
+    if api is None:
+        return None
+    return {
+        "event": event,
+        "type": api.name,
+        "id": page.pk,
+        "locale": page.locale.language_code,
+        "url": page.full_url,
+        "occurred_at": timezone.localtime().isoformat(timespec="seconds"),
+    }
+
+
+def record_page_event(event: str, page: Page) -> list[WebhookDelivery]:
+    """Creates the deliveries for `event` on `page` and sends them once the transaction commits."""
+    page = page.specific_deferred if type(page) is Page else page
+    body = payload(event, page)
+    if body is None:
+        return []
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    deliveries = [
+        WebhookDelivery.objects.create(webhook=webhook, event=event, page_id=page.pk, body=raw)
+        for webhook in audience_webhooks(page)
+    ]
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.enqueue(pk))
+    return deliveries
+
+
+def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
+    """One POST, recorded whatever happens."""
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Kulturhub-Webhooks/1",
+        SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
+        "X-Kulturhub-Event": delivery.event,
+        "X-Kulturhub-Delivery": str(delivery.pk),
+    }
+    started = time.monotonic()
+    status_code, error = None, ""
+    try:
+        response = requests.post(delivery.webhook.url, data=body, headers=headers,
+                                 timeout=float(getattr(settings, "WEBHOOK_TIMEOUT", 10)), allow_redirects=False)
+        status_code = response.status_code
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return WebhookAttempt.objects.create(
+        delivery=delivery, status_code=status_code, error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+
+
+def deliver(delivery_id: int) -> str:
+    """Sends a pending delivery once; schedules the next attempt or gives up. Returns the new status."""
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+        return delivery.status if delivery else "missing"
+    result = attempt(delivery)
+    delivery.attempt_count += 1
+    if result.succeeded:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+            WebhookDelivery.Status.DELIVERED, result.attempted_at, None)
+    elif delivery.attempt_count >= max_attempts() or not delivery.webhook.active:
+        delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
+        logger.warning("webhook delivery %s gave up after %d attempts: %s", delivery.pk, delivery.attempt_count,
+                       result.error)
+    else:
+        delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempt_count)
+    delivery.save(update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at"])
+    if delivery.status == WebhookDelivery.Status.PENDING and deliver_webhook.get_backend().supports_defer:
+        deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    return delivery.status
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    return deliver(delivery_id)
+
+
+# signal receivers -----------------------------------------------------------------------------
+
+def on_page_published(sender, instance, **kwargs) -> None:
+    record_page_event(PUBLISHED, instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    # Wagtail unpublishes a live page in memory just before deleting it; partners get page.deleted then.
+    if Page.objects.filter(pk=instance.pk, live=True).exists():
+        return
+    record_page_event(UNPUBLISHED, instance)
+
+
+def on_page_pre_delete(sender, instance, **kwargs) -> None:
+    """Deletions are recorded before the row goes, while audience and URL can still be read."""
+    if registry.for_model(type(instance)) is None:
+        return
+    # The database, not the instance in memory, says whether partners could see the page until now.
+    if Page.objects.filter(pk=instance.pk, live=True).exists():
+        record_page_event(DELETED, instance)

@@ -1,0 +1,33 @@
+import django_filters
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from plugins.projects.models import ProjectPage
+
+
+class ProjectPageFilterSet(PageListingViewSet.filterset_class):
+    status = django_filters.ChoiceFilter(label="Status", choices=ProjectPage.Status.choices)
+
+    class Meta:
+        model = ProjectPage
+        fields = []
+
+
+class ProjectPageListingViewSet(PageListingViewSet):
+    model = ProjectPage
+    icon = "folder-open-1"
+    menu_label = "Projekte"
+    menu_order = 200
+    add_to_admin_menu = True
+    filterset_class = ProjectPageFilterSet
+    columns = [
+        *PageListingViewSet.columns,
+        Column("status", label="Status", accessor="get_status_display"),
+        DateColumn("start_date", label="Beginn", sort_key="start_date"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_project_listing():
+    return ProjectPageListingViewSet("project_pages")

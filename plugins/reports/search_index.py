@@ -1,0 +1,32 @@
+"""How experience reports enter the search index."""
+
+from plugins.reports.models import ExperienceReportPage
+from plugins.reports.selectors import reports
+from search.registry import IndexDefinition, register
+
+
+class ExperienceReportIndex(IndexDefinition):
+    type = "reports"
+    model = ExperienceReportPage
+    selector = staticmethod(reports)
+    extra_mapping = {
+        "report_publication_date": {"type": "date", "format": "strict_date"},
+    }
+
+    def extra_text(self, page):
+        return [text for text in (page.quote_text, page.quote_attribution) if text]
+
+    def related_names(self, page):
+        names = [page.author_name]
+        if page.author_organisation_id:
+            names.append(page.author_organisation.name)
+        return [name for name in names if name]
+
+    def period(self, page):
+        return page.publication_date, page.publication_date
+
+    def extra_fields(self, page):
+        return {"report_publication_date": page.publication_date.isoformat()}
+
+
+register(ExperienceReportIndex())

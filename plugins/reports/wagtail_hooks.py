@@ -1,0 +1,34 @@
+import django_filters
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from plugins.reports.models import ExperienceReportPage
+
+
+class ExperienceReportPageFilterSet(PageListingViewSet.filterset_class):
+    publication_date = django_filters.DateFromToRangeFilter(label="Veröffentlicht", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = ExperienceReportPage
+        fields = []
+
+
+class ExperienceReportPageListingViewSet(PageListingViewSet):
+    model = ExperienceReportPage
+    icon = "doc-full-inverse"
+    menu_label = "Erfahrungsberichte"
+    menu_order = 205
+    add_to_admin_menu = True
+    filterset_class = ExperienceReportPageFilterSet
+    columns = [
+        *PageListingViewSet.columns,
+        Column("author_name", label="Autor/in"),
+        DateColumn("publication_date", label="Veröffentlicht", sort_key="publication_date"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_report_listing():
+    return ExperienceReportPageListingViewSet("report_pages")

@@ -1,0 +1,400 @@
+"""Builds the demo content from the YAML files in plugins/shared/demo/.
+
+Translatable text in the files is a mapping {de: ..., en: ...}: the German side becomes the source
+object, the other side becomes wagtail-localize string translations, so the admin shows real,
+syncable translations. Objects are found again by their natural keys (slugs, names, e-mail), so a
+second run creates nothing; everything happens in one transaction, so a failure leaves nothing behind.
+"""
+
+import datetime
+import io
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+
+from plugins.events.models import EventIndexPage, EventPage, EventSeries
+from plugins.funding.models import FundingDeadline, FundingIndexPage, FundingPage, FundingProject
+from plugins.projects.models import (
+    ProjectFunder,
+    ProjectIndexPage,
+    ProjectLink,
+    ProjectPage,
+    ProjectParticipant,
+)
+from plugins.reports.models import (
+    ExperienceReportIndexPage,
+    ExperienceReportPage,
+    ReportFunding,
+    ReportProject,
+)
+from plugins.shared.models import (
+    ContactPerson,
+    Organisation,
+    PageContact,
+    PagePartner,
+    PageRegion,
+    PageTopic,
+    Partner,
+    Region,
+    Topic,
+)
+from plugins.shared.site_structure import ensure_site_structure
+from plugins.shared.translation import html_pairs, plain_pair, translate_with_strings
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+SOURCE = "de"
+
+
+def is_pair(value) -> bool:
+    return isinstance(value, dict) and SOURCE in value and set(value) <= {"de", "en"}
+
+
+def source_of(value):
+    """The German side of a value with {de, en} pairs anywhere inside."""
+    if is_pair(value):
+        return value[SOURCE]
+    if isinstance(value, dict):
+        return {key: source_of(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [source_of(item) for item in value]
+    return value
+
+
+def strings_of(value, language: str) -> dict[str, str]:
+    """Source string -> translated string for every pair inside `value`."""
+    found: dict[str, str] = {}
+    if is_pair(value):
+        source, target = value[SOURCE] or "", value.get(language) or ""
+        if source and target:
+            looks_html = source.lstrip().startswith("<")
+            found.update(html_pairs(source, target) if looks_html else plain_pair(source, target))
+    elif isinstance(value, dict):
+        for item in value.values():
+            found.update(strings_of(item, language))
+    elif isinstance(value, list):
+        for item in value:
+            found.update(strings_of(item, language))
+    return found
+
+
+def text(value) -> str:
+    return source_of(value) or ""
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+class DemoLoader:
+    def __init__(self, data_dir: Path | None = None, stdout=None):
+        self.data_dir = data_dir or DEMO_DIR
+        self.stdout = stdout
+        self.report = Report()
+        self.topics: dict[str, Topic] = {}
+        self.regions: dict[str, Region] = {}
+        self.organisations: dict[str, Organisation] = {}
+        self.contacts: dict[str, ContactPerson] = {}
+        self.series: dict[str, EventSeries] = {}
+        self.pages: dict[tuple[str, str], object] = {}
+        self.translate_later: list[tuple[object, dict]] = []
+
+    def read(self, name: str) -> dict:
+        path = self.data_dir / f"{name}.yaml"
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ValueError(f"cannot read demo data file {path}: {exc}") from exc
+
+    @transaction.atomic
+    def load(self) -> Report:
+        ensure_site_structure()
+        self.source = Locale.objects.get(language_code=SOURCE)
+        self.targets = list(Locale.objects.exclude(pk=self.source.pk))
+        snippets = self.read("snippets")
+        self.load_snippets(snippets)
+        data = {name: self.read(name)[name] for name in ("funding", "projects", "reports", "events")}
+        for item in data["funding"]:
+            self.page(FundingIndexPage, FundingPage, "funding", item, self.funding_fields)
+        for item in data["projects"]:
+            self.page(ProjectIndexPage, ProjectPage, "projects", item, self.project_fields)
+        for item in data["reports"]:
+            self.page(ExperienceReportIndexPage, ExperienceReportPage, "reports", item, self.report_fields)
+        for item in data["events"]:
+            self.page(EventIndexPage, EventPage, "events", item, self.event_fields)
+        for item in data["funding"]:
+            self.link_funded_projects(item)
+        for instance, item in self.translate_later:
+            self.translate(instance, item)
+        return self.report
+
+    # snippets --------------------------------------------------------------------------------
+
+    def translate(self, instance, item: dict) -> None:
+        for locale in self.targets:
+            if instance.has_translation(locale):
+                continue
+            strings = strings_of(item, locale.language_code)
+            title = item.get("title")
+            if item.get("slug") and is_pair(title) and title.get(locale.language_code):
+                strings.update(plain_pair(item["slug"], slugify(title[locale.language_code])))
+            credit = (item.get("lead_image") or {}).get("credit") or ""
+            if credit.startswith("Foto:") and locale.language_code == "en":
+                strings.update(plain_pair(credit, "Photo:" + credit[len("Foto:"):]))
+            translate_with_strings(instance, locale, strings)
+            self.report.count(f"{type(instance).__name__} translation")
+
+    def snippet(self, model, lookup: dict, values: dict, item: dict, registry: dict):
+        instance = model.objects.filter(locale=self.source, **lookup).first()
+        if instance is None:
+            instance = model.objects.create(locale=self.source, **lookup, **values)
+            self.report.count(model.__name__)
+        registry[item["key"]] = instance
+        self.translate_later.append((instance, item))
+        return instance
+
+    def load_snippets(self, data: dict) -> None:
+        for item in data.get("topics", []):
+            self.snippet(Topic, {"slug": item["slug"]}, {"name": text(item["name"])}, item, self.topics)
+        pending = list(data.get("regions", []))
+        while pending:  # parents before children
+            ready = [r for r in pending if not r.get("parent") or r["parent"] in self.regions]
+            if not ready:
+                raise ValueError(f"regions with unknown parents: {[r['key'] for r in pending]}")
+            for item in ready:
+                pending.remove(item)
+                self.snippet(
+                    Region, {"slug": item["slug"]},
+                    {"name": text(item["name"]), "kind": item["kind"],
+                     "parent": self.regions.get(item.get("parent"))},
+                    item, self.regions,
+                )
+        for item in data.get("organisations", []):
+            self.snippet(
+                Organisation, {"name": text(item["name"])},
+                {"kind": item["kind"], "website": item.get("website") or "",
+                 "region": self.regions.get(item.get("region")), "description": text(item.get("description"))},
+                item, self.organisations,
+            )
+        for item in data.get("contacts", []):
+            self.snippet(
+                ContactPerson, {"email": item["email"]},
+                {"name": item["name"], "role": text(item.get("role")), "phone": item.get("phone") or "",
+                 "organisation": self.organisations.get(item.get("organisation"))},
+                item, self.contacts,
+            )
+        for item in data.get("event_series", []):
+            self.snippet(
+                EventSeries, {"slug": item["slug"]},
+                {"title": text(item["title"]), "description": text(item.get("description"))},
+                item, self.series,
+            )
+        # Snippets are translated before pages so that pages' links resolve to translated snippets.
+        for instance, item in self.translate_later:
+            self.translate(instance, item)
+        self.translate_later = []
+
+    # pages -----------------------------------------------------------------------------------
+
+    def page(self, index_model, model, kind: str, item: dict, type_fields) -> None:
+        parent = index_model.objects.get(locale=self.source)
+        page = model.objects.filter(locale=self.source, slug=item["slug"]).first()
+        if page is None:
+            page = model(locale=self.source, slug=item["slug"], **self.common_fields(item), **type_fields(item))
+            page.topic_links = [PageTopic(topic=self.topics[key]) for key in item.get("topics", [])]
+            page.region_links = [PageRegion(region=self.regions[key]) for key in item.get("regions", [])]
+            page.contact_links = [PageContact(contact=self.contacts[key]) for key in item.get("contacts", [])]
+            page.partner_links = [
+                PagePartner(partner=Partner.objects.get(slug=slug)) for slug in item.get("partners", [])
+            ]
+            parent.add_child(instance=page)
+            page.full_clean()
+            page.save_revision().publish()
+            self.report.count(model.__name__)
+        self.pages[(kind, item["key"])] = page
+        self.translate_later.append((page, item))
+
+    def common_fields(self, item: dict) -> dict:
+        image = item.get("lead_image") or {}
+        return {
+            "title": text(item["title"]),
+            "teaser": text(item["teaser"]),
+            "lead_image": self.image(text(item["title"]), image.get("color", "#5a6b7c")) if image else None,
+            "lead_image_alt": text(image.get("alt")),
+            "lead_image_caption": text(image.get("caption")),
+            "lead_image_credit": image.get("credit") or "",
+            "body": self.stream(item.get("body", [])),
+        }
+
+    def stream(self, blocks: list[dict]) -> list[dict]:
+        return [{"type": block["type"], "value": source_of(block["value"]), "id": str(uuid.uuid4())}
+                for block in blocks]
+
+    def project_fields(self, item: dict) -> dict:
+        return {
+            "status": item["status"],
+            "start_date": item.get("start_date"),
+            "end_date": item.get("end_date"),
+            "goals": [{"type": "goal", "value": text(goal), "id": str(uuid.uuid4())} for goal in item.get("goals", [])],
+            "participants": [
+                ProjectParticipant(organisation=self.organisations[p["organisation"]], role=p.get("role", "partner"))
+                for p in item.get("organisations", [])
+            ],
+            "funders": [
+                ProjectFunder(organisation=self.organisations[f["organisation"]],
+                              funding_page=self.pages.get(("funding", f.get("funding"))))
+                for f in item.get("funders", [])
+            ],
+            "external_links": [ProjectLink(title=text(link["title"]), url=link["url"])
+                               for link in item.get("external_links", [])],
+        }
+
+    def report_fields(self, item: dict) -> dict:
+        quote = item.get("quote") or {}
+        return {
+            "author_name": text(item.get("author_name")),
+            "author_organisation": self.organisations.get(item.get("author_organisation")),
+            "publication_date": item["publication_date"],
+            "quote_text": text(quote.get("text")),
+            "quote_attribution": text(quote.get("attribution")),
+            "related_projects": [ReportProject(project=self.pages[("projects", key)])
+                                 for key in item.get("related_projects", [])],
+            "related_funding": [ReportFunding(funding_page=self.pages[("funding", key)])
+                                for key in item.get("related_funding", [])],
+        }
+
+    def event_fields(self, item: dict) -> dict:
+        return {
+            "start": self.when(item["start"]),
+            "end": self.when(item.get("end")),
+            "all_day": bool(item.get("all_day")),
+            "event_format": item["format"],
+            "venue": text(item.get("venue")),
+            "address": item.get("address") or "",
+            "online_access": text(item.get("online_access")),
+            "organiser": self.organisations.get(item.get("organiser")),
+            "moderation": item.get("moderation") or "",
+            "series": self.series.get(item.get("series")),
+            "registration_url": item.get("registration_url") or "",
+            "registration_deadline": self.when(item.get("registration_deadline")),
+            "agenda": [
+                {"type": "item", "id": str(uuid.uuid4()), "value": {
+                    "start_time": slot["start"], "end_time": slot.get("end"), "title": text(slot["title"]),
+                    "description": text(slot.get("description")), "speakers": slot.get("speakers") or "",
+                }}
+                for slot in item.get("agenda", [])
+            ],
+            "documentation": self.stream(item.get("documentation", [])),
+            "attachments": [
+                {"type": "attachment", "id": str(uuid.uuid4()), "value": {
+                    "document": self.document(text(a["title"]), a["filename"], text(a.get("description"))).pk,
+                    "title": text(a["title"]), "description": text(a.get("description")),
+                }}
+                for a in item.get("attachments", [])
+            ],
+        }
+
+    def funding_fields(self, item: dict) -> dict:
+        return {
+            "funder": self.organisations.get(item.get("funder")),
+            "programme": text(item.get("programme")),
+            "kind": item.get("kind", "grant"),
+            "amount_min": item.get("amount_min"),
+            "amount_max": item.get("amount_max"),
+            "cofinancing_percent": item.get("cofinancing_percent"),
+            "eligible_applicants": text(item.get("eligible_applicants")),
+            "rolling": bool(item.get("rolling")),
+            "application_url": item.get("application_url") or "",
+            "deadlines": [
+                FundingDeadline(label=text(d.get("label")), opens_on=d.get("opens"), closes_on=d["closes"],
+                                sort_order=i)
+                for i, d in enumerate(item.get("deadlines", []))
+            ],
+        }
+
+    def link_funded_projects(self, item: dict) -> None:
+        page = self.pages[("funding", item["key"])]
+        wanted = [self.pages[("projects", key)] for key in item.get("related_projects", [])]
+        if not wanted or page.related_projects.exists():
+            return
+        page.related_projects = [FundingProject(project=project) for project in wanted]
+        page.save_revision().publish()
+
+    @staticmethod
+    def when(value):
+        if value is None or isinstance(value, datetime.datetime):
+            return value
+        parsed = parse_datetime(str(value))
+        if parsed is None:
+            raise ValueError(f"not an ISO datetime with offset: {value!r}")
+        return parsed
+
+    # media -----------------------------------------------------------------------------------
+
+    def image(self, title: str, color: str):
+        image_model = get_image_model()
+        existing = image_model.objects.filter(title=title).first()
+        if existing:
+            return existing
+        picture = PILImage.new("RGB", (1600, 900), color)
+        draw = ImageDraw.Draw(picture)
+        for step in range(0, 1600, 80):
+            draw.line([(step, 900), (step + 450, 0)], fill="#ffffff", width=3)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="JPEG", quality=80)
+        name = f"demo-{uuid.uuid5(uuid.NAMESPACE_URL, title).hex[:12]}.jpg"
+        image = image_model.objects.create(title=title, file=ImageFile(buffer, name=name))
+        self.report.count("Image")
+        return image
+
+    def document(self, title: str, filename: str, description: str):
+        document_model = get_document_model()
+        existing = document_model.objects.filter(title=title).first()
+        if existing:
+            return existing
+        document = document_model(title=title)
+        document.file.save(filename, ContentFile(minimal_pdf(title, description)), save=False)
+        document.save()
+        self.report.count("Document")
+        return document
+
+
+def minimal_pdf(title: str, description: str) -> bytes:
+    """A one-page PDF with the title, so demo attachments open in any viewer."""
+    def esc(value: str) -> str:
+        return value.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\").replace(
+            "(", "\\(").replace(")", "\\)")
+
+    stream = f"BT /F1 18 Tf 72 760 Td ({esc(title)}) Tj /F1 11 Tf 0 -28 Td ({esc(description[:90])}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out

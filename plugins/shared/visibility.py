@@ -1,0 +1,35 @@
+"""Which pages a partner may see: the one rule behind lists, details, search and suggestions.
+
+A page is visible to a partner when it is live, has no view restriction (on itself or an ancestor),
+and is shared with that partner -- a page shared with no partner in particular is shared with all.
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from plugins.shared.models import PagePartner, Partner
+
+ALL_PARTNERS = "all"
+
+
+def visible_to(queryset: QuerySet, partner: Partner | None) -> QuerySet:
+    """Narrows a page queryset to what `partner` may see; `None` means no partner at all (nothing
+    partner-specific: only pages shared with every partner)."""
+    queryset = queryset.live().public()
+    shared_with_some = Exists(PagePartner.objects.filter(page_id=OuterRef("pk")))
+    if partner is None:
+        return queryset.filter(~shared_with_some)
+    shared_with_partner = Exists(PagePartner.objects.filter(page_id=OuterRef("pk"), partner_id=partner.pk))
+    return queryset.filter(~shared_with_some | shared_with_partner)
+
+
+def partner_keys(page) -> list[str]:
+    """The page's audience as stored in search documents: partner ids, or ["all"]."""
+    ids = sorted({str(link.partner_id) for link in page.partner_links.all()})
+    return ids or [ALL_PARTNERS]
+
+
+def is_visible_to(page, partner: Partner | None) -> bool:
+    return visible_to(type(page).objects.filter(pk=page.pk), partner).exists()
+
+
+__all__ = ["ALL_PARTNERS", "is_visible_to", "partner_keys", "visible_to"]

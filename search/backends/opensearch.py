@@ -1,0 +1,360 @@
+"""The OpenSearch engine: index families behind aliases, document writes, and the search query.
+
+Each type and language has an alias `{prefix}-{type}-{language}` pointing at one concrete index
+`{alias}--{stamp}`; a rebuild creates new concrete indices beside the old ones and swaps the alias.
+Incremental writes go to every concrete index of the family, so an update that arrives while a
+rebuild loads is not lost when the alias swaps.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterable
+from contextvars import ContextVar
+
+from opensearchpy.exceptions import NotFoundError
+
+from search import analysis, client, registry
+from search.documents import mapping
+from search.highlight import Matcher, best_fragment, mark
+
+FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
+PARTS_FACTOR = 0.7
+FUZZY_FACTOR = 0.5
+PHRASE_BOOSTS = (("title_terms", 8.0), ("teaser_terms", 4.0), ("body_terms", 3.0))
+CURRENT_WEIGHT = 1.6
+COMING_WEIGHT = 1.25
+MIN_PREFIX_FOR_SEARCH = 3
+FRAGMENT_SIZE = 180
+SOURCE_FIELDS = ["id", "type", "locale", "title", "teaser", "url"]
+#: the engine's own `took` (ms) of the last search in this context, for benchmarks of the hub's share.
+last_took_ms: ContextVar[int | None] = ContextVar("last_took_ms", default=None)
+
+
+def should_fall_back(exc: BaseException) -> bool:
+    """Whether a failed search should be answered by the database: OpenSearch unreachable or its
+    indices missing (never built); other errors are bugs and propagate."""
+    if client.is_unavailable_error(exc):
+        client.mark_down()
+        return True
+    return isinstance(exc, NotFoundError)
+
+
+# --- index families ---------------------------------------------------------------------------------
+
+
+def families() -> list[tuple[str, str, registry.IndexDefinition]]:
+    """(alias, language, definition) of every index the hub keeps."""
+    return [
+        (client.alias_name(definition.type, language), language, definition)
+        for language in client.content_languages()
+        for definition in registry.definitions()
+    ]
+
+
+def family_pattern(alias: str) -> str:
+    return f"{alias}--*"
+
+
+def new_index_name(alias: str, stamp: str | None = None) -> str:
+    return f"{alias}--{stamp or time.strftime('%Y%m%d%H%M%S')}{int(time.time() * 1000) % 1000:03d}"
+
+
+def create_index(name: str, language: str) -> None:
+    body = {"settings": analysis.index_settings(language), "mappings": mapping(registry.definitions())}
+    client.get_client().indices.create(index=name, body=body)
+
+
+def aliases_by_index() -> dict[str, set[str]]:
+    """Every concrete index under the prefix with the aliases it carries."""
+    try:
+        answer = client.get_client().indices.get_alias(index=f"{client.prefix()}-*")
+    except NotFoundError:
+        return {}
+    return {index: set(info.get("aliases", {})) for index, info in answer.items()}
+
+
+def family_indices(alias: str, indices: dict[str, set[str]] | None = None) -> list[str]:
+    indices = aliases_by_index() if indices is None else indices
+    start = f"{alias}--"
+    return sorted(name for name in indices if name.startswith(start))
+
+
+def ensure_aliases() -> dict[str, set[str]]:
+    """Creates an index behind every alias that has none yet (first write before any rebuild)."""
+    indices = aliases_by_index()
+    pointed = {alias for names in indices.values() for alias in names}
+    for alias, language, _definition in families():
+        if alias not in pointed:
+            name = new_index_name(alias)
+            create_index(name, language)
+            client.get_client().indices.update_aliases(
+                body={"actions": [{"add": {"index": name, "alias": alias}}]}
+            )
+            indices[name] = {alias}
+    return indices
+
+
+def write(
+    documents: Iterable[dict], deletions: Iterable[tuple[int, str | None]], *, refresh: bool = False
+) -> None:
+    """Indexes `documents` and deletes `deletions` ((page id, alias or None for every alias)) in every
+    concrete index of the families concerned, in one bulk request. Raises on any failed item."""
+    indices = ensure_aliases()
+    all_aliases = [alias for alias, _language, _definition in families()]
+    actions: list[dict] = []
+    for doc in documents:
+        alias = client.alias_name(doc["type"], doc["locale"])
+        for name in family_indices(alias, indices):
+            actions.append({"index": {"_index": name, "_id": str(doc["id"])}})
+            actions.append(doc)
+    for page_id, alias in deletions:
+        for target in [alias] if alias else all_aliases:
+            for name in family_indices(target, indices):
+                actions.append({"delete": {"_index": name, "_id": str(page_id)}})
+    if not actions:
+        return
+    answer = client.get_client().bulk(body=actions, refresh="true" if refresh else "false")
+    if answer.get("errors"):
+        failures = []
+        for item in answer["items"]:
+            ((operation, result),) = item.items()
+            if operation == "delete" and result.get("status") == 404:
+                continue
+            if result.get("status", 500) >= 300:
+                failures.append(
+                    f"{operation} {result.get('_index')}/{result.get('_id')}: {result.get('error')}"
+                )
+        if failures:
+            raise RuntimeError(f"OpenSearch rejected {len(failures)} write(s): {'; '.join(failures[:3])}")
+
+
+def refresh() -> None:
+    client.get_client().indices.refresh(index=f"{client.prefix()}-*")
+
+
+def count(alias: str) -> int | None:
+    try:
+        return client.get_client().count(index=alias)["count"]
+    except NotFoundError:
+        return None
+
+
+def indexed_ids(alias: str) -> set[int]:
+    """Every document id behind an alias (for reconciliation after a rebuild and in tests)."""
+    from opensearchpy.helpers import scan
+
+    try:
+        hits = scan(
+            client.get_client(), index=alias, query={"query": {"match_all": {}}, "_source": False}, size=1000
+        )
+        return {int(hit["_id"]) for hit in hits}
+    except NotFoundError:
+        return set()
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+def text_query(query) -> dict:
+    """Full-text part of a search: Python-analysed terms field by field (exact, compound parts, typos),
+    the built-in language analyzer, phrases, and the word being typed."""
+    terms = " ".join(query.terms)
+    should: list[dict] = []
+    if terms:
+        for field, boost in FIELD_BOOSTS:
+            should.append({"match": {field: {"query": terms, "boost": boost}}})
+            should.append(
+                {
+                    "match": {
+                        field: {
+                            "query": terms,
+                            "fuzziness": analysis.FUZZINESS,
+                            "prefix_length": 1,
+                            "max_expansions": 20,
+                            "boost": boost * FUZZY_FACTOR,
+                        }
+                    }
+                }
+            )
+        for token in query.tokens:
+            if token.parts:
+                for field, boost in FIELD_BOOSTS:
+                    should.append(
+                        {
+                            "match": {
+                                field: {
+                                    "query": " ".join(token.parts),
+                                    "operator": "and",
+                                    "boost": boost * PARTS_FACTOR,
+                                }
+                            }
+                        }
+                    )
+        if len(query.terms) >= 2:
+            for field, boost in PHRASE_BOOSTS:
+                should.append({"match_phrase": {field: {"query": terms, "boost": boost}}})
+    should.append(
+        {
+            "multi_match": {
+                "query": query.text,
+                "fields": ["title^3", "teaser^1.5", "body^0.5", "related^0.5"],
+                "type": "best_fields",
+            }
+        }
+    )
+    if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH:
+        should.append({"match": {"suggest": {"query": query.prefix, "boost": 2.0}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def filters(request) -> list[dict]:
+    clauses: list[dict] = [{"terms": {"partners": request.audience}}, {"term": {"locale": request.locale}}]
+    if request.topic:
+        clauses.append({"term": {"topics": request.topic}})
+    if request.regions is not None:
+        clauses.append({"terms": {"regions": request.regions}})
+    if request.date_from:
+        clauses.append({"range": {"date_end": {"gte": request.date_from.isoformat()}}})
+    if request.date_to:
+        clauses.append({"range": {"date_start": {"lte": request.date_to.isoformat()}}})
+    return clauses
+
+
+def timeliness(query: dict, today: datetime.date) -> dict:
+    """Current pages (upcoming events, open funding) above those about to be, above the rest."""
+    day = today.isoformat()
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [
+                {"filter": {"term": {"current": day}}, "weight": CURRENT_WEIGHT},
+                {"filter": {"term": {"coming": day}}, "weight": COMING_WEIGHT},
+            ],
+            "score_mode": "max",
+            "boost_mode": "multiply",
+        }
+    }
+
+
+def search_body(request) -> dict:
+    query = {"bool": {"must": [text_query(request.query)], "filter": filters(request)}}
+    highlight_query = {
+        "multi_match": {
+            "query": request.query.text,
+            "fields": ["title", "teaser", "body"],
+            "fuzziness": analysis.FUZZINESS,
+            "prefix_length": 1,
+        }
+    }
+    return {
+        "query": timeliness(query, request.today),
+        "from": request.offset,
+        "size": request.limit,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+        "sort": ["_score", {"last_published_at": "desc"}, {"id": "asc"}],
+        "aggs": {
+            "type": {"terms": {"field": "type", "size": 50}},
+            "topic": {"terms": {"field": "topics", "size": 200}},
+            "region": {"terms": {"field": "regions", "size": 200}},
+            "year": {"terms": {"field": "year", "size": 100}},
+        },
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",
+            "highlight_query": highlight_query,
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "teaser": {"number_of_fragments": 1, "fragment_size": FRAGMENT_SIZE},
+                "body": {"number_of_fragments": 1, "fragment_size": FRAGMENT_SIZE},
+            },
+        },
+    }
+
+
+def search_aliases(request) -> str:
+    return ",".join(client.alias_name(type_name, request.locale) for type_name in request.types)
+
+
+def search(request) -> dict:
+    body = search_body(request)
+    answer = client.get_client().search(index=search_aliases(request), body=body)
+    client.mark_up()
+    last_took_ms.set(answer.get("took"))
+    return response(request, answer)
+
+
+def response(request, answer: dict) -> dict:
+    from search.queries import sorted_counts
+
+    aggregations = answer.get("aggregations", {})
+    facets = {
+        name: sorted_counts(
+            {bucket["key"]: bucket["doc_count"] for bucket in aggregations.get(name, {}).get("buckets", [])}
+        )
+        for name in ("type", "topic", "region", "year")
+    }
+    matcher = Matcher(
+        language=request.query.language,
+        terms=set(request.query.terms) | {part for token in request.query.tokens for part in token.parts},
+        prefixes={request.query.prefix} if len(request.query.prefix) >= MIN_PREFIX_FOR_SEARCH else set(),
+    )
+    results = []
+    for hit in answer["hits"]["hits"]:
+        source = hit["_source"]
+        fragments = hit.get("highlight", {})
+        # The engine's fragments where it found the words; Python's analysis where only it knows why the
+        # page matched (a compound part); the title; else the teaser unmarked.
+        highlight = (fragments.get("teaser") or fragments.get("body") or [""])[0]
+        if not highlight:
+            highlight = mark(source["teaser"], matcher)[0] or (fragments.get("title") or [""])[0]
+        if not highlight:
+            highlight = best_fragment([source["title"]], matcher, fallback=source["teaser"])
+        results.append(
+            {
+                "id": source["id"],
+                "type": source["type"],
+                "locale": source["locale"],
+                "title": source["title"],
+                "teaser": source["teaser"],
+                "url": source["url"],
+                "highlight": highlight,
+                "score": round(hit["_score"] or 0.0, 4),
+            }
+        )
+    total = answer["hits"]["total"]
+    return {
+        "count": total["value"] if isinstance(total, dict) else total,
+        "engine": "opensearch",
+        "results": results,
+        "facets": facets,
+    }
+
+
+def suggest(request) -> list[dict]:
+    words = analysis.fold_prefix(request.query.text, request.locale)
+    if not words:
+        return []
+    body = {
+        "size": request.limit,
+        "_source": ["id", "type", "title"],
+        "query": {
+            "bool": {
+                "must": [{"match": {"suggest": {"query": " ".join(words), "operator": "and"}}}],
+                "filter": [{"terms": {"partners": request.audience}}, {"term": {"locale": request.locale}}],
+                "should": [
+                    {"prefix": {"title_folded": {"value": " ".join(words), "boost": 10.0}}},
+                ],
+            }
+        },
+        "sort": ["_score", {"title.keyword": "asc"}],
+    }
+    answer = client.get_client().search(index=search_aliases(request), body=body)
+    client.mark_up()
+    return [
+        {"id": hit["_source"]["id"], "type": hit["_source"]["type"], "title": hit["_source"]["title"]}
+        for hit in answer["hits"]["hits"]
+    ]

@@ -1,0 +1,141 @@
+"""Search documents built from pages: the one shape both engines store.
+
+Built from the page as its type's selector loads it, so search and API read the same data. Every
+engine-specific representation (OpenSearch `_source`, `SearchDocument` rows) derives from this dict.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from plugins.shared.visibility import partner_keys
+from search import analysis
+from search.registry import IndexDefinition, Period
+
+URL_PREFIXES = ("http://", "https://", "mailto:", "tel:")
+
+
+def stream_text(page, field_name: str) -> list[str]:
+    """Searchable strings of a StreamField: rich text stripped, links and URLs left out."""
+    value = getattr(page, field_name, None)
+    if not value:
+        return []
+    field = page._meta.get_field(field_name)
+    texts = []
+    for text in field.get_searchable_content(value):
+        text = str(text)
+        text = (strip_tags(text) if "<" in text else text).strip()
+        if text and not text.startswith(URL_PREFIXES):
+            texts.append(text)
+    return texts
+
+
+def period_bounds(periods: list[Period]) -> list[dict]:
+    """Periods as OpenSearch date ranges (open ends left out)."""
+    ranges = []
+    for start, end in periods:
+        entry = {}
+        if start:
+            entry["gte"] = start.isoformat()
+        if end:
+            entry["lte"] = end.isoformat()
+        ranges.append(entry)
+    return ranges
+
+
+def iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def build_document(page, definition: IndexDefinition, *, url: str | None = None) -> dict:
+    """The search document of a live page, as a dict of JSON values; `url` saves computing
+    `page.full_url` when the caller knows it (rebuilds)."""
+    language = page.locale.language_code
+    title = page.title or ""
+    teaser = page.teaser or ""
+    body = "\n".join([*stream_text(page, "body"), *definition.extra_text(page)])
+    topics = [link.topic for link in page.topic_links.all()]
+    regions = [link.region for link in page.region_links.all()]
+    names = [t.name for t in topics] + [r.name for r in regions]
+    for link in page.contact_links.all():
+        names.append(link.contact.name)
+        if link.contact.organisation_id:
+            names.append(link.contact.organisation.name)
+    names += definition.related_names(page)
+    related = "\n".join(dict.fromkeys(n for n in names if n))
+    start, end = definition.period(page)
+    end = end or start
+    return {
+        "id": page.pk,
+        "type": definition.type,
+        "locale": language,
+        "title": title,
+        "teaser": teaser,
+        "body": body,
+        "related": related,
+        "title_terms": analysis.index_terms(title, language),
+        "teaser_terms": analysis.index_terms(teaser, language),
+        "body_terms": analysis.index_terms(f"{body}\n{related}", language),
+        "suggest": analysis.prefix_words(title, language),
+        "title_folded": " ".join(analysis.fold_prefix(title, language)),
+        "url": (page.full_url if url is None else url) or "",
+        "last_published_at": iso(page.last_published_at),
+        "partners": partner_keys(page),
+        "topics": sorted({t.slug for t in topics}),
+        "regions": sorted({r.slug for r in regions}),
+        "date_start": iso(start),
+        "date_end": iso(end),
+        "year": start.year if start else None,
+        "current": period_bounds(definition.current_periods(page)),
+        "coming": period_bounds(definition.coming_periods(page)),
+        "details": definition.extra_fields(page),
+    }
+
+
+def mapping(definitions: list[IndexDefinition]) -> dict:
+    """Strict mapping of every document field; `details` holds the union of the types' extra fields
+    (one mapping per alias would do, but one shape keeps cross-type queries simple)."""
+    details: dict = {}
+    for definition in definitions:
+        details.update(definition.extra_mapping)
+    text = {"type": "text", "analyzer": "kulturhub_text"}
+    terms = {"type": "text", "analyzer": "whitespace"}
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "keyword"},
+            "locale": {"type": "keyword"},
+            "title": {**text, "fields": {"keyword": {"type": "keyword", "ignore_above": 256}}},
+            "teaser": text,
+            "body": text,
+            "related": text,
+            "title_terms": terms,
+            "teaser_terms": terms,
+            "body_terms": terms,
+            "suggest": {
+                "type": "text",
+                "analyzer": "kulturhub_prefix_index",
+                "search_analyzer": "kulturhub_prefix_search",
+            },
+            "title_folded": {"type": "keyword", "ignore_above": 512},
+            "url": {"type": "keyword", "index": False},
+            "last_published_at": {"type": "date"},
+            "partners": {"type": "keyword"},
+            "topics": {"type": "keyword"},
+            "regions": {"type": "keyword"},
+            "date_start": {"type": "date", "format": "strict_date"},
+            "date_end": {"type": "date", "format": "strict_date"},
+            "year": {"type": "integer"},
+            "current": {"type": "date_range", "format": "strict_date"},
+            "coming": {"type": "date_range", "format": "strict_date"},
+            "details": {"type": "object", "dynamic": "strict", "properties": details},
+        },
+    }

@@ -1,0 +1,85 @@
+"""Highlighted fragments computed in Python, with the same analysis as the index.
+
+Used by the database engine for every result, and by the OpenSearch engine when the engine's own
+highlighter found nothing to mark (a match through a compound part or a typo: the built-in analyzers
+do not know that "Stiftung" is inside "Bürgerstiftung").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+from search import analysis
+
+FRAGMENT_CHARS = 180
+
+
+@dataclass
+class Matcher:
+    """Which words of a text count as hits of a query: same term, a shared compound part, a known
+    typo correction, or (for the word being typed) the same beginning."""
+
+    language: str
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+    def matches(self, word: str) -> bool:
+        token = analysis.analyze_word(word, analysis.base_language(self.language))
+        if token is None:
+            return False
+        if token.term in self.terms or any(part in self.terms for part in token.parts):
+            return True
+        return any(token.surface.startswith(p) for p in self.prefixes)
+
+
+def mark(text: str, matcher: Matcher, max_chars: int = FRAGMENT_CHARS) -> tuple[str, int]:
+    """(HTML fragment of `text` around its first hits, number of hits in it); text is escaped and hits
+    wrapped in <mark>."""
+    if not text:
+        return "", 0
+    hits = [m for m in analysis.WORD_RE.finditer(text) if matcher.matches(m.group())]
+    if not hits:
+        return "", 0
+    first = hits[0].start()
+    start = max(0, first - max_chars // 4)
+    if start > 0:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first - space < max_chars // 2 else start
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    out, pos, count = [], start, 0
+    for hit in hits:
+        if hit.start() < start or hit.end() > end:
+            continue
+        out.append(escape(text[pos : hit.start()]))
+        out.append(f"<mark>{escape(hit.group())}</mark>")
+        pos = hit.end()
+        count += 1
+    out.append(escape(text[pos:end]))
+    fragment = "".join(out).strip()
+    if start > 0:
+        fragment = "…" + fragment
+    if end < len(text):
+        fragment += "…"
+    return fragment, count
+
+
+def best_fragment(texts: list[str], matcher: Matcher, fallback: str = "") -> str:
+    """The fragment with most hits among `texts` (in order of preference); else the escaped start of
+    `fallback`."""
+    best, best_count = "", 0
+    for text in texts:
+        fragment, count = mark(text, matcher)
+        if count > best_count:
+            best, best_count = fragment, count
+    if best:
+        return best
+    fallback = fallback or ""
+    if len(fallback) > FRAGMENT_CHARS:
+        cut = fallback.rfind(" ", 0, FRAGMENT_CHARS)
+        return escape(fallback[: cut if cut > 0 else FRAGMENT_CHARS]) + "…"
+    return escape(fallback)

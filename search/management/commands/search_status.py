@@ -1,0 +1,28 @@
+"""Prints, per index alias, documents indexed, live pages expected and pending queued updates."""
+
+from django.core.management.base import BaseCommand
+
+from search.status import index_status, pending_index_updates, search_health
+
+
+class Command(BaseCommand):
+    help = "Per index alias: documents indexed, live pages expected, pending queued updates."
+
+    def handle(self, *args, **options):
+        rows = index_status()
+        engine = rows[0]["engine"] if rows else "database"
+        self.stdout.write(
+            f"engine: {engine}  health: {search_health()}  pending updates: {pending_index_updates()}"
+        )
+        width = max([len("alias"), *(len(row["alias"]) for row in rows)])
+        self.stdout.write(f"{'alias':<{width}}  {'documents':>9}  {'expected':>8}  {'pending':>7}  state")
+        for row in rows:
+            documents = "?" if row["documents"] is None else str(row["documents"])
+            state = (
+                "ok"
+                if row["documents"] == row["expected"] and not row["pending"]
+                else ("updating" if row["pending"] else "out of date")
+            )
+            self.stdout.write(
+                f"{row['alias']:<{width}}  {documents:>9}  {row['expected']:>8}  {row['pending']:>7}  {state}"
+            )

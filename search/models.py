@@ -1,0 +1,74 @@
+"""The database copy of every search document: the embedded search engine, and the fallback while
+OpenSearch is unreachable.
+
+It holds the same document the OpenSearch index holds (built by `search.documents`), including the
+Python-analysed terms, so German folding, stemming and decompounding work on the database too.
+Wagtail's database search backend indexes it for full-text lookup; facets, filters and visibility
+are plain SQL over these rows and their tags.
+"""
+
+from django.db import models
+from wagtail.search import index
+
+
+class SearchDocument(index.Indexed, models.Model):
+    # The page id; no foreign key, so the row outlives its page until the delete task removes it
+    # from Wagtail's index as well.
+    id = models.IntegerField(primary_key=True)
+    type = models.CharField(max_length=40, db_index=True)
+    locale = models.CharField(max_length=16, db_index=True)
+    title = models.TextField()
+    teaser = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    related = models.TextField(blank=True)
+    title_terms = models.TextField(blank=True)
+    teaser_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    suggest = models.TextField(blank=True)
+    url = models.TextField(blank=True)
+    last_published_at = models.DateTimeField(null=True)
+    date_start = models.DateField(null=True)
+    date_end = models.DateField(null=True)
+    year = models.IntegerField(null=True)
+    current = models.JSONField(default=list)
+    coming = models.JSONField(default=list)
+    details = models.JSONField(default=dict)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    # Indexing runs in search.tasks, never through Wagtail's own save signal.
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("title_terms"),
+        index.SearchField("teaser_terms"),
+        index.SearchField("body_terms"),
+        index.AutocompleteField("suggest"),
+        index.FilterField("id"),
+        index.FilterField("type"),
+        index.FilterField("locale"),
+    ]
+
+    class Meta:
+        verbose_name = "Suchdokument"
+        verbose_name_plural = "Suchdokumente"
+
+    def __str__(self):
+        return f"{self.type}/{self.locale}/{self.id}: {self.title}"
+
+
+class SearchDocumentTag(models.Model):
+    """Keyword values of a document: partner audience, topic and region slugs."""
+
+    PARTNER, TOPIC, REGION = "partner", "topic", "region"
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(max_length=8)
+    value = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"])]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "kind", "value"], name="search_tag_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}={self.value}"

@@ -1,0 +1,127 @@
+"""Wagtail and model signals that enqueue index updates; connected once in `SearchConfig.ready()`.
+
+Handlers only enqueue (a row in the task table, inside the editor's transaction, so it commits or
+rolls back with the change); they never talk to OpenSearch, and a failure to enqueue is logged
+rather than failing the editor's request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from plugins.shared.models import (
+    ContactPerson,
+    PageContact,
+    PagePartner,
+    PageRegion,
+    PageTopic,
+    Partner,
+    Region,
+    Topic,
+)
+from search import client, registry
+
+logger = logging.getLogger("kulturhub.search")
+DISPATCH_PREFIX = "kulturhub-search-"
+
+
+def enqueue(task_obj, *args, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            task_obj.enqueue(*args, **kwargs)
+    except Exception:
+        logger.exception("could not enqueue the search index update %s%r", task_obj.name, args)
+
+
+def is_indexed(page) -> bool:
+    model = page.specific_class if type(page) is Page else type(page)
+    return model is not None and registry.for_model(model) is not None
+
+
+def alias_of(page) -> str | None:
+    model = page.specific_class if type(page) is Page else type(page)
+    definition = registry.for_model(model) if model else None
+    if definition is None or not page.locale_id:
+        return None
+    return client.alias_name(definition.type, page.locale.language_code)
+
+
+def page_changed(sender, instance, **kwargs) -> None:
+    """Publish and unpublish (translations synced by wagtail-localize are published the same way)."""
+    from search.tasks import update_pages, update_subtree
+
+    if is_indexed(instance):
+        enqueue(update_pages, [instance.pk])
+    elif Page.objects.descendant_of(instance).exists():
+        enqueue(update_subtree, instance.pk)  # a parent's slug or status changes its children's URLs
+
+
+def page_moved(sender, instance, **kwargs) -> None:
+    from search.tasks import update_subtree
+
+    enqueue(update_subtree, instance.pk)
+
+
+def page_deleted(sender, instance, **kwargs) -> None:
+    """Sent for the base Page row and the specific row alike; one update per page is enough."""
+    from search.tasks import update_pages
+
+    if not isinstance(instance, Page) or type(instance) is Page or not is_indexed(instance):
+        return
+    alias = alias_of(instance)
+    enqueue(update_pages, [instance.pk], {str(instance.pk): alias} if alias else None)
+
+
+def restriction_changed(sender, instance, **kwargs) -> None:
+    from search.tasks import update_subtree
+
+    if instance.page_id:
+        enqueue(update_subtree, instance.page_id)
+
+
+def snippet_changed(sender, instance, **kwargs) -> None:
+    """A renamed topic, region or contact changes the documents of the pages that show it."""
+    from search.tasks import update_pages
+
+    links = {
+        Topic: (PageTopic, "topic"),
+        Region: (PageRegion, "region"),
+        ContactPerson: (PageContact, "contact"),
+    }
+    link_model, field = links[sender]
+    page_ids = list(
+        link_model.objects.filter(**{field: instance}).values_list("page_id", flat=True).distinct()
+    )
+    if page_ids:
+        enqueue(update_pages, page_ids)
+
+
+def partner_deleted(sender, instance, **kwargs) -> None:
+    """Pages shared only with a deleted partner become shared with every partner (the visibility
+    rule): their documents' audience changes."""
+    from search.tasks import update_pages
+
+    page_ids = list(PagePartner.objects.filter(partner=instance).values_list("page_id", flat=True).distinct())
+    if page_ids:
+        transaction.on_commit(lambda: enqueue(update_pages, page_ids))
+
+
+def connect() -> None:
+    page_published.connect(page_changed, dispatch_uid=DISPATCH_PREFIX + "published")
+    page_unpublished.connect(page_changed, dispatch_uid=DISPATCH_PREFIX + "unpublished")
+    post_page_move.connect(page_moved, dispatch_uid=DISPATCH_PREFIX + "moved")
+    post_delete.connect(page_deleted, dispatch_uid=DISPATCH_PREFIX + "deleted")
+    post_save.connect(
+        restriction_changed, sender=PageViewRestriction, dispatch_uid=DISPATCH_PREFIX + "restricted"
+    )
+    post_delete.connect(
+        restriction_changed, sender=PageViewRestriction, dispatch_uid=DISPATCH_PREFIX + "unrestricted"
+    )
+    for model in (Topic, Region, ContactPerson):
+        post_save.connect(snippet_changed, sender=model, dispatch_uid=f"{DISPATCH_PREFIX}{model.__name__}")
+    pre_delete.connect(partner_deleted, sender=Partner, dispatch_uid=DISPATCH_PREFIX + "partner-deleted")

@@ -1,0 +1,179 @@
+"""The OpenAPI document: complete, self-hosted docs, and real answers validate against it."""
+
+import datetime
+
+import jsonschema
+import pytest
+
+from plugins.events.factories import EventPageFactory
+from plugins.funding.factories import FundingPageFactory, a_round
+from plugins.projects.factories import ProjectPageFactory
+from plugins.reports.factories import ExperienceReportPageFactory
+from tests.frontend_api.content import body_with_everything, document, image, snippets, translate
+
+TYPES = ["projects", "reports", "events", "funding"]
+
+
+@pytest.fixture
+def openapi(anon):
+    response = anon.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def to_json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable` becomes a null alternative, and objects
+    forbid properties the document does not name (so undocumented fields fail validation)."""
+    if isinstance(node, list):
+        return [to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: to_json_schema(value) for key, value in node.items() if key != "discriminator"}
+    if "oneOf" in converted and "discriminator" not in node:
+        converted["anyOf"] = converted.pop(
+            "oneOf"
+        )  # spectacular's oneOf [uri, empty] overlap without formats
+    if converted.get("type") == "object" and "properties" in converted:
+        converted.setdefault("additionalProperties", False)
+    if converted.pop("nullable", False):
+        converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def validate(openapi, component: str, data) -> None:
+    root = {
+        "$ref": f"#/components/schemas/{component}",
+        "components": {"schemas": to_json_schema(openapi["components"]["schemas"])},
+    }
+    jsonschema.Draft7Validator(root).validate(data)
+
+
+def response_component(openapi, path: str, status: str = "200") -> str:
+    content = openapi["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+    return content["$ref"].rsplit("/", 1)[1]
+
+
+def test_every_endpoint_is_documented(openapi):
+    paths = set(openapi["paths"])
+    assert {f"/api/v1/{t}/" for t in TYPES} | {f"/api/v1/{t}/{{id}}/" for t in TYPES} <= paths
+    assert {"/api/v1/search/", "/api/v1/search/suggest/", "/api/v1/health/"} <= paths
+    assert all(path.startswith("/api/v1/") for path in paths), "only the partner API, not the admin's"
+    assert openapi["components"]["securitySchemes"]["PartnerKey"]["name"] == "Authorization"
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_parameters_and_errors_of_lists_and_details(openapi, type_name):
+    listing = openapi["paths"][f"/api/v1/{type_name}/"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {
+        "locale",
+        "limit",
+        "offset",
+        "topic",
+        "region",
+        "fields",
+        "Accept-Language",
+        "If-None-Match",
+    } <= names
+    limit = next(p for p in listing["parameters"] if p["name"] == "limit")["schema"]
+    assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
+    assert {"200", "304", "400", "401", "429"} <= set(listing["responses"])
+    assert "Retry-After" in listing["responses"]["429"]["headers"]
+    assert "ETag" in listing["responses"]["200"]["headers"]
+    assert listing["security"] == [{"PartnerKey": []}]
+    detail = openapi["paths"][f"/api/v1/{type_name}/{{id}}/"]["get"]
+    assert {"200", "304", "400", "401", "404", "429"} <= set(detail["responses"])
+    assert listing["operationId"] == f"{type_name}_list" and detail["operationId"] == f"{type_name}_detail"
+
+
+def test_type_specific_parameters(openapi):
+    events = {p["name"] for p in openapi["paths"]["/api/v1/events/"]["get"]["parameters"]}
+    assert {"from", "to", "upcoming"} <= events
+    status = next(
+        p for p in openapi["paths"]["/api/v1/funding/"]["get"]["parameters"] if p["name"] == "status"
+    )
+    assert set(status["schema"]["enum"]) == {"open", "upcoming", "closed"}
+    search = {p["name"]: p for p in openapi["paths"]["/api/v1/search/"]["get"]["parameters"]}
+    assert search["q"]["required"] and search["q"]["schema"]["maxLength"] == 200
+    assert set(search["type"]["schema"]["items"]["enum"]) == set(TYPES)
+
+
+def test_the_docs_are_served_by_the_hub_itself(anon):
+    html = anon.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+    assert "/api/v1/schema/" in html
+
+
+def test_the_schema_is_yaml_by_default_for_tools(anon):
+    response = anon.get("/api/v1/schema/")
+    assert response.status_code == 200 and response.content.startswith(b"openapi: 3")
+
+
+@pytest.fixture
+def content(api):
+    data = snippets()
+    target = ProjectPageFactory(title="Ziel")
+    picture, doc = image(), document()
+    common = {
+        "topics": [data["topic"]],
+        "regions": [data["city"]],
+        "contacts": [data["contact"]],
+        "lead_image": picture,
+        "lead_image_alt": "Alt",
+        "body": body_with_everything(linked_page=target, linked_document=doc, picture=picture),
+    }
+    event = EventPageFactory(
+        organiser=data["organisation"],
+        **common,
+        agenda=[
+            (
+                "item",
+                {
+                    "start_time": datetime.time(9),
+                    "end_time": None,
+                    "title": "Start",
+                    "description": "",
+                    "speakers": "",
+                },
+            )
+        ],
+        documentation=[("heading", "Rückblick")],
+        attachments=[("attachment", {"document": doc, "title": "", "description": ""})],
+    )
+    translate(event, {})
+    pages = {
+        "events": event,
+        "projects": ProjectPageFactory(**common),
+        "reports": ExperienceReportPageFactory(
+            author_organisation=data["organisation"], quote_text="Zitat", **common
+        ),
+        "funding": FundingPageFactory(
+            rounds=[a_round(-3, 3)], funder=data["organisation"], amount_max=500, **common
+        ),
+    }
+    return pages
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_real_answers_validate_against_the_schema(api, openapi, content, type_name):
+    listing = api.json(f"/api/v1/{type_name}/")
+    assert listing["results"]
+    validate(openapi, response_component(openapi, f"/api/v1/{type_name}/"), listing)
+    detail = api.json(f"/api/v1/{type_name}/{content[type_name].pk}/")
+    validate(openapi, response_component(openapi, f"/api/v1/{type_name}/{{id}}/"), detail)
+
+
+def test_search_suggest_health_and_errors_validate(api, anon, openapi, content):
+    validate(
+        openapi, response_component(openapi, "/api/v1/search/"), api.json("/api/v1/search/", {"q": "seite"})
+    )
+    validate(
+        openapi,
+        response_component(openapi, "/api/v1/search/suggest/"),
+        api.json("/api/v1/search/suggest/", {"q": "sei"}),
+    )
+    validate(openapi, response_component(openapi, "/api/v1/health/"), anon.json("/api/v1/health/"))
+    validate(openapi, "Error", api.json("/api/v1/events/", {"limit": 0}, status=400))
+    validate(openapi, "Error", anon.json("/api/v1/events/", status=401))
+    validate(openapi, "Error", api.json("/api/v1/events/987654/", status=404))

@@ -1,0 +1,107 @@
+"""The number of queries of every endpoint is bounded and does not grow with the page size."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from wagtail.rich_text import RichText
+
+from plugins.events.factories import EventPageFactory
+from plugins.funding.factories import FundingPageFactory, a_round
+from plugins.projects.factories import ProjectPageFactory
+from plugins.reports.factories import ExperienceReportPageFactory
+from plugins.shared.factories import ContactPersonFactory, OrganisationFactory, RegionFactory, TopicFactory
+from tests.frontend_api.content import body_with_everything, document, image, translate
+
+FACTORIES = {
+    "projects": ProjectPageFactory,
+    "reports": ExperienceReportPageFactory,
+    "events": EventPageFactory,
+    "funding": FundingPageFactory,
+}
+MAX_LIST_QUERIES = 12
+MAX_DETAIL_QUERIES = 28
+
+
+def make(type_name: str, n: int, **extra):
+    """A page with its own topic, region (in a parent region), contact, organisation and image, translated."""
+    parent = RegionFactory()
+    organisation = OrganisationFactory(region=RegionFactory(parent=parent), logo=image(f"Logo {n}"))
+    kwargs = {
+        "title": f"Seite {n}",
+        "topics": [TopicFactory()],
+        "regions": [RegionFactory(parent=parent)],
+        "contacts": [ContactPersonFactory(organisation=organisation)],
+        "lead_image": image(f"Bild {n}"),
+        "lead_image_alt": "Alt",
+        **extra,
+    }
+    if type_name == "funding":
+        kwargs.update(rounds=[a_round(-1, n + 5)], funder=organisation)
+    if type_name == "reports":
+        kwargs["author_organisation"] = organisation
+    if type_name == "events":
+        kwargs["organiser"] = organisation
+    page = FACTORIES[type_name](**kwargs)
+    translate(page, {f"Seite {n}": f"Page {n}"})
+    return page
+
+
+def count_queries(client, path, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content[:300]
+    return len(queries)
+
+
+@pytest.mark.parametrize("type_name", sorted(FACTORIES))
+@override_settings(KULTURHUB_API={"CACHE_TIMEOUT": 0})
+def test_list_queries_do_not_grow_with_the_page_size(api, type_name, django_assert_max_num_queries):
+    for n in range(4):
+        make(type_name, n)
+    api.get(f"/api/v1/{type_name}/")  # Wagtail caches the site root paths, the key's use is recorded
+    for locale in ("de", "en"):
+        one = count_queries(api, f"/api/v1/{type_name}/", {"limit": 1, "locale": locale})
+        many = count_queries(api, f"/api/v1/{type_name}/", {"limit": 4, "locale": locale})
+        assert many == one, (locale, one, many)
+        with django_assert_max_num_queries(MAX_LIST_QUERIES):
+            api.get(f"/api/v1/{type_name}/", {"limit": 100, "locale": locale})
+
+
+@pytest.mark.parametrize("type_name", sorted(FACTORIES))
+def test_detail_queries_are_bounded(api, type_name, django_assert_max_num_queries):
+    linked = [ProjectPageFactory(title=f"Ziel {n}") for n in range(3)]
+    picture, doc = image(), document()
+    body = body_with_everything(linked_page=linked[0], linked_document=doc, picture=picture)
+    body += [
+        ("rich_text", RichText("".join(f'<a linktype="page" id="{p.pk}">{p.title}</a>' for p in linked)))
+    ]
+    page = make(type_name, 1, body=body)
+    with django_assert_max_num_queries(MAX_DETAIL_QUERIES):
+        response = api.get(f"/api/v1/{type_name}/{page.pk}/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(MAX_DETAIL_QUERIES):
+        assert api.get(f"/api/v1/{type_name}/{page.pk}/", {"locale": "en"}).json()["locale"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/search/", {"q": "seite"}),
+        ("/api/v1/search/suggest/", {"q": "sei"}),
+        ("/api/v1/health/", {}),
+    ],
+)
+def test_search_suggest_and_health_queries_are_bounded(api, path, params, django_assert_max_num_queries):
+    for n in range(2):
+        make("events", n)
+    few = count_queries(api, path, params)
+    for n in range(2, 6):
+        make("events", n)
+    with django_assert_max_num_queries(few + 2):
+        assert api.get(path, {**params, "_": "x"}).status_code == 200
+
+
+def test_schema_and_docs_need_no_queries_beyond_a_few(anon, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert anon.get("/api/v1/docs/").status_code == 200

@@ -1,0 +1,38 @@
+"""Form posts as the Wagtail page editor sends them, for admin tests of every content type."""
+
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+__all__ = ["add_page", "edit_page", "page_form_data", "rich_text", "streamfield", "inline_formset"]
+
+
+def page_form_data(model, parent, user, values: dict, instance=None) -> dict:
+    """Every formset of the editor empty unless `values` fills it, plus `values` itself."""
+    form_class = model.get_edit_handler().get_form_class()
+    form = form_class(instance=instance or model(), parent_page=parent, for_user=user)
+    data: dict = {}
+    for name in form.formsets:
+        if name not in values:
+            data[name] = inline_formset([])
+    data.update({"slug": "", "body": streamfield([])} if instance is None else {})
+    for name in form.fields:
+        if name.endswith(("agenda", "documentation", "attachments", "goals")) and name not in values:
+            data[name] = streamfield([])
+    data.update(values)
+    return nested_form_data(data)
+
+
+def add_page(client, user, model, parent, values: dict, action: str | None = "action-publish"):
+    url = reverse("wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk))
+    data = page_form_data(model, parent, user, values)
+    if action:
+        data[action] = "1"
+    return client.post(url, data)
+
+
+def edit_page(client, user, page, values: dict, action: str | None = "action-publish"):
+    page = page.specific
+    data = page_form_data(type(page), page.get_parent(), user, values, instance=page)
+    if action:
+        data[action] = "1"
+    return client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)

@@ -1,0 +1,174 @@
+"""Editors' actions reach the index by themselves: publish, unpublish, delete, move, view
+restrictions, renamed snippets and wagtail-localize translations (immediate task backend)."""
+
+import time
+
+import pytest
+from wagtail.models import Locale, PageViewRestriction
+
+from plugins.events.factories import EventPageFactory
+from plugins.events.models import EventIndexPage
+from plugins.projects.factories import ProjectPageFactory
+from plugins.shared.factories import PartnerFactory, TopicFactory
+from plugins.shared.translation import merge, plain_pair, translate_with_strings
+from search import queries, status
+from search.models import SearchDocument
+from search.tasks import update_pages
+from tests.search.helpers import DATABASE_QUEUE
+
+pytestmark = pytest.mark.django_db
+
+
+def found(q, locale="de", partner=None):
+    return {r["id"]: r for r in queries.search(q, partner=partner, locale=locale)["results"]}
+
+
+def test_publish_makes_a_page_searchable_and_unpublish_removes_it():
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    assert list(found("Kulturscheune")) == [page.pk]
+    page.unpublish()
+    assert found("Kulturscheune") == {}
+
+
+def test_republishing_updates_the_document():
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    page.title = "Kulturscheune Uckermark"
+    page.save_revision().publish()
+    assert found("Uckermark")[page.pk]["title"] == "Kulturscheune Uckermark"
+    assert found("Oderbruch") == {}
+
+
+def test_a_draft_change_does_not_reach_the_index():
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    page.title = "Kulturscheune Entwurf"
+    page.save_revision()
+    assert found("Entwurf") == {}
+    assert found("Oderbruch")[page.pk]["title"] == "Kulturscheune Oderbruch"
+
+
+def test_deleting_a_page_removes_its_document():
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    page_id = page.pk
+    page.delete()
+    assert found("Kulturscheune") == {}
+    assert not SearchDocument.objects.filter(id=page_id).exists()
+
+
+def test_moving_a_page_updates_its_url(de):
+    page = EventPageFactory(title="Sommerfest der Kulturscheune")
+    home = EventIndexPage.objects.get(locale=de).get_parent()
+    archive = home.add_child(instance=EventIndexPage(title="Archiv", slug="archiv", locale=de))
+    page.move(archive, pos="last-child")
+    assert "/archiv/" in found("Sommerfest")[page.pk]["url"]
+
+
+def test_view_restriction_on_an_ancestor_hides_and_its_removal_shows_again(de):
+    page = EventPageFactory(title="Sommerfest der Kulturscheune")
+    index = EventIndexPage.objects.get(locale=de)
+    restriction = PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+    assert found("Sommerfest") == {}
+    restriction.delete()
+    assert list(found("Sommerfest")) == [page.pk]
+
+
+def test_changing_partners_changes_who_finds_the_page():
+    partner = PartnerFactory()
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    assert page.pk in found("Kulturscheune", partner=None)
+    page.partner_links.create(partner=partner)
+    page.save_revision().publish()
+    assert found("Kulturscheune", partner=None) == {}
+    assert page.pk in found("Kulturscheune", partner=partner)
+
+
+def test_deleting_the_only_partner_shares_the_page_with_everyone(django_capture_on_commit_callbacks):
+    partner = PartnerFactory()
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", partners=[partner])
+    assert found("Kulturscheune", partner=None) == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        partner.delete()
+    assert page.pk in found("Kulturscheune", partner=None)
+
+
+def test_renaming_a_topic_updates_the_pages_that_show_it():
+    topic = TopicFactory(name="Dorfkultur", slug="dorfkultur")
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", topics=[topic])
+    topic.name = "Landkultur"
+    topic.save()
+    assert page.pk in found("Landkultur")
+
+
+def test_a_wagtail_localize_translation_is_indexed_in_its_language(
+    de, en, django_capture_on_commit_callbacks
+):
+    """wagtail-localize publishes a translation after the commit, through Wagtail's page_published."""
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", teaser="Ein Ort für Konzerte und Lesungen.")
+    strings = merge(
+        [
+            plain_pair("Kulturscheune Oderbruch", "Culture barn Oderbruch"),
+            plain_pair("Ein Ort für Konzerte und Lesungen.", "A venue for concerts and readings."),
+        ]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        translated = translate_with_strings(page, en, strings)
+    assert list(found("concerts", locale="en")) == [translated.pk]
+    assert found("barn", locale="en")[translated.pk]["locale"] == "en"
+
+    # a later sync of the translation (source edited, translation re-saved) updates the document
+    page.teaser = "Ein Ort für Konzerte, Lesungen und Theater."
+    page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_with_strings(
+            page,
+            en,
+            merge(
+                [
+                    strings,
+                    plain_pair(
+                        "Ein Ort für Konzerte, Lesungen und Theater.",
+                        "A venue for concerts, readings and theatre.",
+                    ),
+                ]
+            ),
+        )
+    assert "theatre" in found("theatre", locale="en")[translated.pk]["teaser"]
+    assert list(found("Konzerte", locale="de")) == [page.pk]
+
+
+def test_the_editor_never_waits_for_opensearch(settings):
+    """OpenSearch unreachable and a durable queue: publishing only enqueues, quickly."""
+    settings.TASKS = DATABASE_QUEUE
+    settings.OPENSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    started = time.monotonic()
+    ProjectPageFactory(title="Kulturscheune Oderbruch")
+    assert time.monotonic() - started < 2.0
+    assert status.pending_index_updates() == 1
+
+
+def test_the_editor_never_fails_because_of_opensearch(settings):
+    """Even when the update runs at once (immediate backend) and OpenSearch is unreachable."""
+    settings.OPENSEARCH_URL = "http://127.0.0.1:9"
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    settings.OPENSEARCH_URL = None
+    assert page.live and list(found("Kulturscheune")) == [page.pk]  # the database copy was written
+
+
+def test_the_editor_never_fails_because_enqueueing_fails(monkeypatch):
+    class Broken:
+        name = update_pages.name
+
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("queue table locked")
+
+    monkeypatch.setattr("search.tasks.update_pages", Broken())
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    assert page.live and found("Kulturscheune") == {}
+
+
+def test_pages_that_are_not_content_are_not_indexed(de):
+    from plugins.shared.models import HomePage
+
+    home = HomePage.objects.get(locale=de)
+    home.save_revision().publish()
+    assert not SearchDocument.objects.filter(id=home.pk).exists()
+    assert Locale.objects.count() == 2
