@@ -4,17 +4,30 @@ A page is visible to a partner when it is live, has no view restriction (on itse
 and is shared with that partner -- a page shared with no partner in particular is shared with all.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction
 
 from plugins.shared.models import PagePartner, Partner
 
 ALL_PARTNERS = "all"
 
 
+def restricted():
+    """A view restriction on the outer page or one of its ancestors (a restricted page's path is a
+    prefix of the paths below it). As a subquery, unlike Wagtail's `public()`, which first loads every
+    restriction and then filters with one OR-ed condition per restriction."""
+    return Exists(
+        PageViewRestriction.objects.annotate(depth_chars=Length("page__path")).filter(
+            page__path=Substr(OuterRef("path"), 1, F("depth_chars"))
+        )
+    )
+
+
 def visible_to(queryset: QuerySet, partner: Partner | None) -> QuerySet:
     """Narrows a page queryset to what `partner` may see; `None` means no partner at all (nothing
     partner-specific: only pages shared with every partner)."""
-    queryset = queryset.live().public()
+    queryset = queryset.live().filter(~restricted())
     shared_with_some = Exists(PagePartner.objects.filter(page_id=OuterRef("pk")))
     if partner is None:
         return queryset.filter(~shared_with_some)
