@@ -7,9 +7,11 @@ engine-specific representation (OpenSearch `_source`, `SearchDocument` rows) der
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.html import strip_tags
+from wagtail.models import TranslatableMixin
 
 from plugins.shared.visibility import partner_keys
 from search import analysis
@@ -54,21 +56,55 @@ def iso(value) -> str | None:
     return value.isoformat()
 
 
-def build_document(page, definition: IndexDefinition, *, url: str | None = None) -> dict:
+class Localizer:
+    """Snippets in a page's language. Pages link one language version of a snippet (the links are
+    synchronised across translations), so an English page links the German topic; its document must
+    name the English topic. Remembers what it looked up: one per indexing run, never longer, so a
+    renamed snippet is read afresh by the next run."""
+
+    def __init__(self):
+        self._found: dict[tuple, Any] = {}
+
+    def __call__(self, obj, locale_id: int):
+        if not isinstance(obj, TranslatableMixin) or obj.locale_id == locale_id:
+            return obj
+        model = obj._meta.concrete_model
+        key = (model, obj.translation_key, locale_id)
+        if key not in self._found:
+            self._found[key] = model.objects.filter(translation_key=obj.translation_key, locale_id=locale_id).first()
+        return self._found[key] or obj
+
+
+def label(obj) -> str:
+    """What a visitor would type for a related thing: a name, a title, or the text itself."""
+    if obj is None or isinstance(obj, str):
+        return obj or ""
+    return getattr(obj, "name", None) or getattr(obj, "title", None) or str(obj)
+
+
+def build_document(
+    page, definition: IndexDefinition, *, url: str | None = None, localize: Localizer | None = None
+) -> dict:
     """The search document of a live page, as a dict of JSON values; `url` saves computing
-    `page.full_url` when the caller knows it (rebuilds)."""
+    `page.full_url` when the caller knows it (rebuilds); `localize` is shared by the documents of one
+    indexing run."""
     language = page.locale.language_code
+    localize = localize or Localizer()
+
+    def here(obj):
+        return localize(obj, page.locale_id)
+
     title = page.title or ""
     teaser = page.teaser or ""
     body = "\n".join([*stream_text(page, "body"), *definition.extra_text(page)])
-    topics = [link.topic for link in page.topic_links.all()]
-    regions = [link.region for link in page.region_links.all()]
+    topics = [here(link.topic) for link in page.topic_links.all()]
+    regions = [here(link.region) for link in page.region_links.all()]
     names = [t.name for t in topics] + [r.name for r in regions]
     for link in page.contact_links.all():
-        names.append(link.contact.name)
+        names.append(here(link.contact).name)
         if link.contact.organisation_id:
-            names.append(link.contact.organisation.name)
-    names += definition.related_names(page)
+            names.append(here(link.contact.organisation).name)
+    names += [label(here(item)) for item in definition.related_names(page)]
     related = "\n".join(dict.fromkeys(n for n in names if n))
     start, end = definition.period(page)
     end = end or start

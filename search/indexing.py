@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from search import client, registry
 from search.backends import database
-from search.documents import build_document
+from search.documents import Localizer, build_document
 
 logger = logging.getLogger("kulturhub.search")
 BULK_CHUNK = 250
@@ -69,10 +69,11 @@ def sync_pages(page_ids: Iterable[int], *, alias_hints: dict[int, str] | None = 
     found = load(page_ids)
     result = SyncResult()
     documents = []
+    localize = Localizer()
     for pk in page_ids:
         if pk in found:
             page, definition = found[pk]
-            documents.append(build_document(page, definition))
+            documents.append(build_document(page, definition, localize=localize))
             result.indexed.append(pk)
         else:
             result.removed.append(pk)
@@ -130,6 +131,7 @@ def iter_documents(definition, language: str, chunk: int = BULK_CHUNK):
     are derived from the parent's URL (computed once per parent), as Wagtail's routing does."""
     ids = list(definition.queryset(locale=language).order_by("pk").values_list("pk", flat=True))
     parent_urls: dict[str, str | None] = {}
+    localize = Localizer()
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         pages = list(definition.queryset(locale=language).filter(pk__in=part).order_by("pk"))
@@ -140,7 +142,7 @@ def iter_documents(definition, language: str, chunk: int = BULK_CHUNK):
             parent_url = parent_urls.get(page.path[: -Page.steplen])
             routed_by_path = type(page).get_url_parts is Page.get_url_parts
             url = f"{parent_url}{page.slug}/" if parent_url and routed_by_path else None
-            yield build_document(page, definition, url=url)
+            yield build_document(page, definition, url=url, localize=localize)
 
 
 def expected_counts() -> dict[str, int]:

@@ -38,8 +38,9 @@ class IndexDefinition:
         """Further searchable text of the page (ranked like the body): e.g. venue, programme."""
         return []
 
-    def related_names(self, page) -> list[str]:
-        """Names of related things a visitor may search for (organisations, people)."""
+    def related_names(self, page) -> list:
+        """Related things a visitor may search for by name (organisations, people, series): snippets,
+        which the document names in the page's language, or plain text."""
         return []
 
     def period(self, page) -> Period:

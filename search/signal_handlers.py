@@ -10,20 +10,12 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 from django.db.models.signals import post_delete, post_save, pre_delete
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from plugins.shared.models import (
-    ContactPerson,
-    PageContact,
-    PagePartner,
-    PageRegion,
-    PageTopic,
-    Partner,
-    Region,
-    Topic,
-)
+from plugins.shared.models import PagePartner, Partner
 from search import client, registry
 
 logger = logging.getLogger("kulturhub.search")
@@ -84,21 +76,58 @@ def restriction_changed(sender, instance, **kwargs) -> None:
         enqueue(update_subtree, instance.page_id)
 
 
+def referencing_pages(instance, depth: int = 2) -> set[int]:
+    """Ids of the pages whose documents show `instance` (in any of its languages: page links to
+    snippets are synchronised to one language version): pages with a foreign key to it, pages with a
+    child row pointing at it (project participants, page topics …), and, `depth` levels further, the
+    pages showing a snippet that points at it (the contacts of a renamed organisation)."""
+    model = instance._meta.concrete_model
+    versions = model.objects.filter(translation_key=instance.translation_key).values("pk")
+    page_ids: set[int] = set()
+    for relation in model._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
+        if not isinstance(relation, ForeignObjectRel) or not (relation.one_to_many or relation.one_to_one):
+            continue  # only the reverse side of foreign keys pointing here
+        source, field = relation.related_model, relation.field.name
+        rows = source._default_manager.filter(**{f"{field}__in": versions})
+        if issubclass(source, Page):
+            page_ids.update(rows.values_list("pk", flat=True))
+        elif any(f.name == "page" and f.is_relation and issubclass(f.related_model, Page)
+                 for f in source._meta.concrete_fields):
+            page_ids.update(rows.values_list("page_id", flat=True))
+        elif depth > 1 and issubclass(source, TranslatableMixin):
+            for linked in rows.only("pk", "translation_key"):
+                page_ids |= referencing_pages(linked, depth - 1)
+    return page_ids
+
+
 def snippet_changed(sender, instance, **kwargs) -> None:
-    """A renamed topic, region or contact changes the documents of the pages that show it."""
+    """A renamed organisation, topic, region, contact or series changes the documents of the pages
+    that show it, in every language."""
     from search.tasks import update_pages
 
-    links = {
-        Topic: (PageTopic, "topic"),
-        Region: (PageRegion, "region"),
-        ContactPerson: (PageContact, "contact"),
-    }
-    link_model, field = links[sender]
-    page_ids = list(
-        link_model.objects.filter(**{field: instance}).values_list("page_id", flat=True).distinct()
-    )
+    page_ids = sorted(referencing_pages(instance))
     if page_ids:
         enqueue(update_pages, page_ids)
+
+
+def snippet_deleted(sender, instance, **kwargs) -> None:
+    """Collected before the row goes (its links go with it, or are set to null without signals);
+    the pages are updated once the deletion commits."""
+    from search.tasks import update_pages
+
+    page_ids = sorted(referencing_pages(instance))
+    if page_ids:
+        transaction.on_commit(lambda: enqueue(update_pages, page_ids))
+
+
+def snippet_models() -> list[type]:
+    """Translatable models that are not pages: the snippets pages show (topics, organisations …)."""
+    from django.apps import apps
+
+    return [
+        model for model in apps.get_models()
+        if issubclass(model, TranslatableMixin) and not issubclass(model, Page) and not model._meta.abstract
+    ]
 
 
 def partner_deleted(sender, instance, **kwargs) -> None:
@@ -122,6 +151,8 @@ def connect() -> None:
     post_delete.connect(
         restriction_changed, sender=PageViewRestriction, dispatch_uid=DISPATCH_PREFIX + "unrestricted"
     )
-    for model in (Topic, Region, ContactPerson):
-        post_save.connect(snippet_changed, sender=model, dispatch_uid=f"{DISPATCH_PREFIX}{model.__name__}")
+    for model in snippet_models():
+        uid = f"{DISPATCH_PREFIX}{model._meta.label_lower}"
+        post_save.connect(snippet_changed, sender=model, dispatch_uid=uid)
+        pre_delete.connect(snippet_deleted, sender=model, dispatch_uid=uid + "-deleted")
     pre_delete.connect(partner_deleted, sender=Partner, dispatch_uid=DISPATCH_PREFIX + "partner-deleted")

@@ -31,11 +31,7 @@ class EventIndex(IndexDefinition):
         return [text for text in texts if text]
 
     def related_names(self, page):
-        names = [
-            page.organiser.name if page.organiser_id else "",
-            page.series.title if page.series_id else "",
-        ]
-        return [name for name in names if name]
+        return [related for related in (page.organiser, page.series) if related is not None]
 
     def period(self, page):
         return self.days(page)

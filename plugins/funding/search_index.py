@@ -23,7 +23,7 @@ class FundingIndex(IndexDefinition):
         return [text for text in (page.programme, page.eligible_applicants) if text]
 
     def related_names(self, page):
-        return [page.funder.name] if page.funder_id else []
+        return [page.funder] if page.funder_id else []
 
     def period(self, page):
         rounds = list(page.deadlines.all())

@@ -20,7 +20,7 @@ class ProjectIndex(IndexDefinition):
     def related_names(self, page):
         organisations = [p.organisation for p in page.participants.all()]
         organisations += [f.organisation for f in page.funders.all()]
-        return [o.name for o in organisations]
+        return organisations
 
     def period(self, page):
         if page.start_date:

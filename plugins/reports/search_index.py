@@ -17,10 +17,7 @@ class ExperienceReportIndex(IndexDefinition):
         return [text for text in (page.quote_text, page.quote_attribution) if text]
 
     def related_names(self, page):
-        names = [page.author_name]
-        if page.author_organisation_id:
-            names.append(page.author_organisation.name)
-        return [name for name in names if name]
+        return [related for related in (page.author_name, page.author_organisation) if related]
 
     def period(self, page):
         return page.publication_date, page.publication_date

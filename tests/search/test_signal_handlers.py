@@ -9,7 +9,9 @@ from wagtail.models import Locale, PageViewRestriction
 from plugins.events.factories import EventPageFactory
 from plugins.events.models import EventIndexPage
 from plugins.projects.factories import ProjectPageFactory
-from plugins.shared.factories import PartnerFactory, TopicFactory
+from plugins.projects.models import ProjectParticipant
+from plugins.reports.factories import ExperienceReportPageFactory
+from plugins.shared.factories import ContactPersonFactory, OrganisationFactory, PartnerFactory, TopicFactory
 from plugins.shared.translation import merge, plain_pair, translate_with_strings
 from search import queries, status
 from search.models import SearchDocument
@@ -96,6 +98,47 @@ def test_renaming_a_topic_updates_the_pages_that_show_it():
     topic.name = "Landkultur"
     topic.save()
     assert page.pk in found("Landkultur")
+
+
+def test_renaming_an_organisation_updates_pages_that_name_it_directly_or_through_a_contact(
+    django_capture_on_commit_callbacks,
+):
+    verein = OrganisationFactory(name="Dorfverein Oderbruch e.V.")
+    project = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    project.participants = [ProjectParticipant(organisation=verein)]
+    project.save_revision().publish()
+    event = EventPageFactory(title="Scheunenfest", organiser=verein)
+    contact = ContactPersonFactory(name="Kim Beispiel", organisation=verein)
+    report = ExperienceReportPageFactory(title="Ein Jahr Scheune", contacts=[contact])
+    assert set(found("Dorfverein")) == {project.pk, event.pk, report.pk}
+
+    verein.name = "Landverein Barnim e.V."
+    verein.save()
+    assert set(found("Landverein")) == {project.pk, event.pk, report.pk}
+    assert found("Dorfverein") == {}
+
+
+def test_a_renamed_snippet_translation_updates_the_pages_in_its_language(en, django_capture_on_commit_callbacks):
+    topic = TopicFactory(name="Dorfkultur", slug="dorfkultur")
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", topics=[topic])
+    with django_capture_on_commit_callbacks(execute=True):
+        translated = translate_with_strings(page, en, plain_pair("Kulturscheune Oderbruch", "Culture barn"))
+        translate_with_strings(topic, en, {"Dorfkultur": "Village culture"})
+    assert translated.pk in found("village", locale="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        translate_with_strings(topic, en, {"Dorfkultur": "Rural culture"})  # the translator changes it
+    assert translated.pk in found("rural", locale="en")
+    assert found("village", locale="en") == {}
+
+
+def test_deleting_a_topic_updates_the_pages_that_showed_it(django_capture_on_commit_callbacks):
+    topic = TopicFactory(name="Dorfkultur", slug="dorfkultur")
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", topics=[topic])
+    assert page.pk in found("Dorfkultur")
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.delete()
+    assert found("Dorfkultur") == {}
+    assert page.pk in found("Kulturscheune")
 
 
 def test_a_wagtail_localize_translation_is_indexed_in_its_language(
