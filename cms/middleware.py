@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ContentLocaleMiddleware(LocaleMiddleware):
@@ -9,6 +11,10 @@ class ContentLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         if request.path_info.startswith(self.skipped_prefixes):
+            # The active language belongs to the thread: without this, an admin request served after
+            # a visitor's /en/ page on the same thread would come in English.
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
             return None
         return super().process_request(request)
 

@@ -49,7 +49,7 @@ class Webhook(models.Model):
     url = models.URLField("Adresse", max_length=500)
     secret = models.CharField("Signaturschlüssel", max_length=128, default=new_webhook_secret, editable=False)
     active = models.BooleanField("Aktiv", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("Erstellt", auto_now_add=True)
 
     class Meta:
         verbose_name = "Webhook"
@@ -113,6 +113,9 @@ class WebhookDelivery(models.Model):
     body = models.TextField("Inhalt (JSON)")
     status = models.CharField("Status", max_length=16, choices=Status.choices, default=Status.PENDING)
     attempt_count = models.PositiveSmallIntegerField("Versuche", default=0)
+    # A redelivery from the admin keeps the earlier attempts and counts the retry limit from here.
+    attempts_before_redelivery = models.PositiveSmallIntegerField(
+        "Versuche vor erneuter Zustellung", default=0, editable=False)
     next_attempt_at = models.DateTimeField("Nächster Versuch", null=True, blank=True)
     created_at = models.DateTimeField("Erstellt", default=timezone.now)
     delivered_at = models.DateTimeField("Zugestellt", null=True, blank=True)
@@ -124,6 +127,16 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} #{self.page_id} → {self.webhook.url}"
+
+    @property
+    def attempts_since_redelivery(self) -> int:
+        return self.attempt_count - self.attempts_before_redelivery
+
+    @property
+    def can_be_redelivered(self) -> bool:
+        # Only given-up deliveries: a pending one already has its next attempt queued, and a second
+        # chain of retries beside it would send the event twice.
+        return self.status == self.Status.FAILED
 
 
 class WebhookAttempt(models.Model):

@@ -1,18 +1,55 @@
-"""Admin for the partner API: partners, their API keys (shown once on creation, revocable) and webhooks."""
+"""Admin for the partner API: partners, their API keys (shown once on creation, revocable), webhooks and
+the record of every webhook delivery (read-only, with a redelivery for failed ones)."""
 
+import json
+
+import django_filters
 from django import forms
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.views.generic import CreateView
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic.base import BaseOperationView
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
-from frontend_api.models import PartnerAPIKey, Webhook
+from frontend_api.models import PartnerAPIKey, Webhook, WebhookAttempt, WebhookDelivery
 from frontend_api.partners import normalise_origin
+from frontend_api.webhooks import DELETED, PUBLISHED, UNPUBLISHED, redeliver
 from plugins.shared.models import Partner
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Deliveries are a record of what was sent: readable with the view permission, changed by nobody
+    in the admin (superusers included)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(["view"])
+
+
+# Registered before anything asks the registry for WebhookDelivery's policy (which would create a fallback).
+register_permission_policy(WebhookDelivery, ViewOnlyPermissionPolicy(WebhookDelivery))
 
 
 class PartnerForm(forms.ModelForm):
@@ -32,7 +69,7 @@ class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "site"
     menu_label = "Partner"
-    list_display = ["name", "slug", "active", "created_at"]
+    list_display = ["name", "slug", BooleanColumn("active", label="Aktiv"), DateColumn("created_at", label="Erstellt")]
     list_filter = ["active"]
     search_fields = ["name", "slug"]
 
@@ -80,7 +117,10 @@ class APIKeyViewSet(ModelViewSet):
     icon = "key"
     menu_label = "API-Schlüssel"
     add_view_class = APIKeyCreateView
-    list_display = ["name", "partner", "prefix", "created", "expiry_date", "last_used_at", "revoked"]
+    list_display = [
+        "name", "partner", Column("prefix", label="Präfix"), DateColumn("created", label="Erstellt"),
+        DateColumn("expiry_date", label="Läuft ab"), "last_used_at", BooleanColumn("revoked", label="Widerrufen"),
+    ]
     list_filter = ["partner", "revoked"]
     search_fields = ["name", "prefix"]
     copy_view_enabled = False
@@ -97,12 +137,31 @@ class WebhookCreateView(ShownOnceCreateView):
         return instance.secret
 
 
+def failed_deliveries_link(webhook: Webhook) -> str:
+    if not webhook.failed_deliveries:
+        return "0"
+    url = reverse("webhookdelivery:index") + f"?status=failed&webhook__partner={webhook.partner_id}"
+    return format_html('<a href="{}">{}</a>', url, webhook.failed_deliveries)
+
+
+class WebhookIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("partner").annotate(
+            failed_deliveries=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED))
+        )
+
+
 class WebhookViewSet(ModelViewSet):
     model = Webhook
     icon = "link"
     menu_label = "Webhooks"
     add_view_class = WebhookCreateView
-    list_display = ["partner", "url", "active", "created_at"]
+    index_view_class = WebhookIndexView
+    list_display = [
+        "partner", "url", BooleanColumn("active", label="Aktiv"), DateColumn("created_at", label="Erstellt"),
+        Column("failed_deliveries", label="Aufgegebene Zustellungen", accessor=failed_deliveries_link,
+               sort_key="failed_deliveries"),
+    ]
     list_filter = ["partner", "active"]
     form_fields = ["partner", "url", "active"]
     copy_view_enabled = False
@@ -113,11 +172,182 @@ class WebhookViewSet(ModelViewSet):
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
+# Webhook deliveries ------------------------------------------------------------------------------
+
+EVENTS = [(event, event) for event in (PUBLISHED, UNPUBLISHED, DELETED)]
+
+
+def page_link(delivery: WebhookDelivery) -> str:
+    """The page's title linking to its editor, or its id when the page is gone (page.deleted)."""
+    if delivery.page_title is None:
+        return f"Seite #{delivery.page_id} (gelöscht)"
+    return format_html('<a href="{}">{}</a>', reverse("wagtailadmin_pages:edit", args=[delivery.page_id]),
+                       delivery.page_title)
+
+
+def attempt_result(status_code: int | None, error: str) -> str:
+    return error or (f"HTTP {status_code}" if status_code else "")
+
+
+def local_time(value) -> str:
+    return date_format(timezone.localtime(value), "d.m.Y H:i:s") if value else "–"
+
+
+def with_page_titles(deliveries) -> list[WebhookDelivery]:
+    deliveries = list(deliveries)
+    titles = dict(Page.objects.filter(pk__in={d.page_id for d in deliveries}).values_list("pk", "title"))
+    for delivery in deliveries:
+        delivery.page_title = titles.get(delivery.page_id)
+    return deliveries
+
+
+class DeliveryFilterSet(WagtailFilterSet):
+    webhook__partner = django_filters.ModelChoiceFilter(
+        label="Partner", queryset=Partner.objects.all(), empty_label="Alle")
+    event = django_filters.ChoiceFilter(label="Ereignis", choices=EVENTS, widget=forms.RadioSelect,
+                                        empty_label="Alle")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "webhook__partner", "event"]
+
+
+class DeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        last = WebhookAttempt.objects.filter(delivery=OuterRef("pk")).order_by("-attempted_at", "-pk")
+        return super().get_base_queryset().select_related("webhook__partner").annotate(
+            last_status_code=Subquery(last.values("status_code")[:1]),
+            last_error=Subquery(last.values("error")[:1]),
+        )
+
+    def get_table(self, object_list):
+        return super().get_table(with_page_titles(object_list))
+
+
+class DeliveryInspectView(InspectView):
+    template_name = "frontend_api/admin/webhook_delivery_inspect.html"
+    redeliver_url_name = None
+
+    def get_object(self, queryset=None):
+        delivery = get_object_or_404(WebhookDelivery.objects.select_related("webhook__partner"), pk=self.pk)
+        return with_page_titles([delivery])[0]
+
+    def get_fields_context(self):
+        delivery = self.object
+        attempts = str(delivery.attempt_count)
+        if delivery.attempts_before_redelivery:
+            attempts += f" (davon {delivery.attempts_before_redelivery} vor der erneuten Zustellung)"
+        rows = [
+            ("Webhook", delivery.webhook.url),
+            ("Partner", delivery.webhook.partner),
+            ("Ereignis", delivery.event),
+            ("Seite", page_link(delivery)),
+            ("Status", delivery.get_status_display()),
+            ("Versuche", attempts),
+            ("Erstellt", local_time(delivery.created_at)),
+            ("Nächster Versuch", local_time(delivery.next_attempt_at)),
+            ("Zugestellt", local_time(delivery.delivered_at)),
+        ]
+        return [{"label": label, "value": value, "component": None} for label, value in rows]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            body = json.dumps(json.loads(self.object.body), indent=2, ensure_ascii=False)
+        except ValueError:
+            body = self.object.body
+        can_redeliver = self.object.can_be_redelivered and policy_registry.get_by_type(Webhook).user_has_permission(
+            self.request.user, "change")
+        context.update(
+            body=body,
+            attempts=self.object.attempts.all(),
+            redeliver_url=reverse(self.redeliver_url_name, args=[self.object.pk]) if can_redeliver else None,
+        )
+        return context
+
+
+class RedeliverView(PermissionCheckedMixin, BaseOperationView):
+    """POST only: sends a failed delivery again now. Needs the change permission on webhooks."""
+
+    model = WebhookDelivery
+    permission_required = "change"
+
+    @cached_property
+    def permission_policy(self):
+        return policy_registry.get_by_type(Webhook)
+
+    def perform_operation(self):
+        self.redelivered = redeliver(self.object)
+
+    def add_success_message(self):
+        if self.redelivered:
+            messages.success(self.request, f"Die Zustellung an {self.object.webhook.url} wurde erneut angestoßen.")
+        else:
+            messages.error(self.request, "Nur aufgegebene Zustellungen werden erneut gesendet; diese ist zugestellt "
+                                         "oder wird noch wiederholt.")
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    """Read-only: the listing and one inspect page per delivery with all its attempts; no add, edit, copy
+    or delete views exist."""
+
+    model = WebhookDelivery
+    icon = "history"
+    menu_label = "Zustellungen"
+    index_view_class = DeliveryIndexView
+    inspect_view_class = DeliveryInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    filterset_class = DeliveryFilterSet
+    list_display = [
+        "created_at",
+        Column("partner", label="Partner", accessor="webhook.partner", sort_key="webhook__partner__name"),
+        "event",
+        Column("page", label="Seite", accessor=page_link),
+        StatusTagColumn("status", label="Status", accessor="get_status_display", sort_key="status",
+                        primary=lambda delivery: delivery.status == WebhookDelivery.Status.DELIVERED),
+        Column("attempt_count", label="Versuche", sort_key="attempt_count"),
+        DateColumn("next_attempt_at", label="Nächster Versuch", sort_key="next_attempt_at"),
+        DateColumn("delivered_at", label="Zugestellt", sort_key="delivered_at"),
+        Column("last_result", label="Letzter Versuch",
+               accessor=lambda delivery: attempt_result(delivery.last_status_code, delivery.last_error)),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None, edit_url_name=None, delete_url_name=None, history_url_name=None,
+            usage_url_name=None, **kwargs,
+        )
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(redeliver_url_name=self.get_url_name("redeliver"), **kwargs)
+
+    @property
+    def redeliver_view(self):
+        return self.construct_view(RedeliverView, success_url_name=self.get_url_name("inspect"))
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("redeliver/<int:pk>/", self.redeliver_view, name="redeliver"),
+        ]
+
+    def get_permissions_to_register(self):
+        return super().get_permissions_to_register().filter(
+            codename=get_permission_codename("view", self.model_opts))
+
+    def register_admin_url_finder(self):
+        """Nothing here has an edit view; nobody is offered one."""
+
+
 class PartnerAPIGroup(ViewSetGroup):
     menu_label = "Partner-API"
     menu_icon = "site"
     menu_order = 400
-    items = (PartnerViewSet, APIKeyViewSet, WebhookViewSet)
+    items = (PartnerViewSet, APIKeyViewSet, WebhookViewSet, WebhookDeliveryViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -18,7 +18,7 @@ import time
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page, PageViewRestriction
@@ -124,12 +124,12 @@ def deliver(delivery_id: int) -> str:
     if result.succeeded:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
             WebhookDelivery.Status.DELIVERED, result.attempted_at, None)
-    elif delivery.attempt_count >= max_attempts() or not delivery.webhook.active:
+    elif delivery.attempts_since_redelivery >= max_attempts() or not delivery.webhook.active:
         delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
         logger.warning("webhook delivery %s gave up after %d attempts: %s", delivery.pk, delivery.attempt_count,
                        result.error)
     else:
-        delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempt_count)
+        delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts_since_redelivery)
     delivery.save(update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at"])
     if delivery.status == WebhookDelivery.Status.PENDING and deliver_webhook.get_backend().supports_defer:
         deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
@@ -139,6 +139,18 @@ def deliver(delivery_id: int) -> str:
 @task()
 def deliver_webhook(delivery_id: int) -> str:
     return deliver(delivery_id)
+
+
+def redeliver(delivery: WebhookDelivery) -> bool:
+    """Sends a failed delivery again now, with a fresh retry limit; earlier attempts stay. Returns
+    False (and changes nothing) for a delivery that is not failed (delivered, or still retrying)."""
+    with transaction.atomic():
+        updated = WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.FAILED).update(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at=None, attempts_before_redelivery=F("attempt_count")
+        )
+        if updated:
+            transaction.on_commit(lambda: deliver_webhook.enqueue(delivery.pk))
+    return bool(updated)
 
 
 # signal receivers -----------------------------------------------------------------------------

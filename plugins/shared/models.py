@@ -138,7 +138,7 @@ class Partner(models.Model):
         "Erlaubte Origins", blank=True, help_text="Eine pro Zeile, z. B. https://www.partner.example.org (für CORS)"
     )
     active = models.BooleanField("Aktiv", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("Erstellt", auto_now_add=True)
 
     class Meta:
         verbose_name = "Partner"

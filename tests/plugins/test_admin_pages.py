@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.apps import apps
 from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
 from plugins.shared.factories import OrganisationFactory, TopicFactory
 from tests.plugins.admin_forms import add_page, inline_formset, rich_text, streamfield
@@ -106,3 +107,14 @@ def test_dashboard_shows_next_deadlines_and_events(editor_client):
 def test_admin_speaks_german_by_default(editor_client):
     response = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="de"' in response.content.decode()
+
+
+def test_an_editor_may_choose_english_and_a_visitors_language_does_not_leak_into_the_admin(
+    editor_client, editor
+):
+    assert editor_client.get("/en/").status_code == 200  # a visitor's English page on the same thread
+    assert 'lang="de"' in editor_client.get("/admin/").content.decode()
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"
+    profile.save()
+    assert 'lang="en"' in editor_client.get("/admin/").content.decode()
