@@ -68,10 +68,9 @@ class Localizer:
     def __call__(self, obj, locale_id: int):
         if not isinstance(obj, TranslatableMixin) or obj.locale_id == locale_id:
             return obj
-        model = obj._meta.concrete_model
-        key = (model, obj.translation_key, locale_id)
+        key = (obj._meta.concrete_model, obj.translation_key, locale_id)
         if key not in self._found:
-            self._found[key] = model.objects.filter(translation_key=obj.translation_key, locale_id=locale_id).first()
+            self._found[key] = obj.get_translation_or_none(locale_id)
         return self._found[key] or obj
 
 

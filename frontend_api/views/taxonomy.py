@@ -43,10 +43,9 @@ def visible_page_ids(partner, locale: str):
     return visible_to(pages, partner).values("pk")
 
 
-def localized(model, locale: str) -> list:
+def localized(rows, locale: str) -> list:
     """One row per snippet (translation key): its version in `locale`, else its source version."""
     chosen: dict = {}
-    rows = model.objects.select_related("locale").order_by("pk")
     for row in rows:
         current = chosen.get(row.translation_key)
         if current is None or (row.locale.language_code == locale and current.locale.language_code != locale):
@@ -63,15 +62,15 @@ def topic_counts(partner, locale: str) -> dict[str, int]:
     return {slug: len(pages) for slug, pages in pages_by_slug.items()}
 
 
-def region_counts(partner, locale: str) -> dict[str, int]:
-    """slug -> items the key may see in that region or any region inside it, each item once."""
+def region_counts(partner, locale: str, regions: list) -> dict[str, int]:
+    """slug -> items the key may see in that region or any region inside it, each item once
+    (`regions`: every Region row, in any language)."""
     links = PageRegion.objects.filter(page_id__in=visible_page_ids(partner, locale))
     direct: dict[int, set[int]] = defaultdict(set)
     for page_id, region_id in links.values_list("page_id", "region_id"):
         direct[region_id].add(page_id)
-    regions = list(Region.objects.values_list("pk", "slug", "parent_id"))
-    parent_of = {pk: parent_id for pk, _slug, parent_id in regions}
-    slug_of = {pk: slug for pk, slug, _parent in regions}
+    parent_of = {region.pk: region.parent_id for region in regions}
+    slug_of = {region.pk: region.slug for region in regions}
     below: dict[str, set[int]] = defaultdict(set)
     for region_id, pages in direct.items():
         seen: set[int] = set()
@@ -189,7 +188,8 @@ class TopicListView(TaxonomyView):
 
     def items(self, locale: str) -> list[dict]:
         counts = topic_counts(self.partner, locale)
-        return [topic_item(topic, counts) for topic in localized(Topic, locale)]
+        topics = Topic.objects.select_related("locale").order_by("pk")
+        return [topic_item(topic, counts) for topic in localized(topics, locale)]
 
     @documentation(
         "topics",
@@ -205,9 +205,10 @@ class RegionListView(TaxonomyView):
     scope = "regions"
 
     def items(self, locale: str) -> list[dict]:
-        counts = region_counts(self.partner, locale)
-        slugs = dict(Region.objects.values_list("pk", "slug"))
-        return [region_item(region, counts, slugs) for region in localized(Region, locale)]
+        regions = list(Region.objects.select_related("locale").order_by("pk"))
+        counts = region_counts(self.partner, locale, regions)
+        slugs = {region.pk: region.slug for region in regions}
+        return [region_item(region, counts, slugs) for region in localized(regions, locale)]
 
     @documentation(
         "regions",

@@ -53,6 +53,17 @@ def other_api(db, de, en) -> APIClient:
 
 
 @pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Runs `action` and then its on-commit callbacks (webhook deliveries are enqueued on commit)."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
+
+
+@pytest.fixture
 def anon(db) -> APIClient:
     return APIClient()
 

@@ -63,14 +63,6 @@ def working():
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-    return run
-
-
-@pytest.fixture
 def failed_delivery(db, settings, failing, run_on_commit):
     """Kulturportal's endpoint answered 500 to the only attempt allowed: the delivery is given up."""
     settings.WEBHOOK_MAX_ATTEMPTS = 1

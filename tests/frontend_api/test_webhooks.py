@@ -22,14 +22,6 @@ def receiver():
     server.close()
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-    return run
-
-
 def test_publish_is_delivered_signed(db, receiver, run_on_commit):
     partner, _key, secret = create_partner("Kulturportal", webhook_url=receiver.url)
     page = run_on_commit(lambda: EventPageFactory(title="Netzwerktreffen"))
