@@ -2,7 +2,7 @@
 health, schema, docs.
 Any other path below /api/v1/ answers a JSON 404."""
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from frontend_api import registry
@@ -10,17 +10,20 @@ from frontend_api.errors import not_found
 from frontend_api.openapi import KulturhubSchemaGenerator
 from frontend_api.views.content import views_for
 from frontend_api.views.health import HealthView
+from frontend_api.views.page_ids import ID_PATTERN, PageIdConverter, UnknownIdView
 from frontend_api.views.search import SearchView, SuggestView
 from frontend_api.views.taxonomy import RegionListView, TopicListView
 
 app_name = "frontend_api"
+register_converter(PageIdConverter, "page_id")
 
 content_patterns = []
 for api in registry.content_types():
     list_view, detail_view = views_for(api)
     content_patterns += [
         path(f"{api.name}/", list_view.as_view(), name=f"{api.name}-list"),
-        path(f"{api.name}/<int:id>/", detail_view.as_view(), name=f"{api.name}-detail"),
+        path(f"{api.name}/<page_id:id>/", detail_view.as_view(), name=f"{api.name}-detail"),
+        re_path(rf"^{api.name}/(?P<id>{ID_PATTERN})/$", UnknownIdView.as_view(api=api)),
     ]
 
 urlpatterns = [
