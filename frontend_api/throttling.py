@@ -1,12 +1,18 @@
 """Rate limits: per API key, and per client IP for wrong keys (so keys cannot be guessed).
 
+The client IP is the connection's (REMOTE_ADDR): X-Forwarded-For is written by whoever sends the
+request, so believing it would let a guesser pick a fresh address for every guess, or lock out a chosen
+victim's address. Only entries added by proxies the operator names in TRUSTED_PROXIES are believed.
+
 Fixed windows counted with `cache.add` + `cache.incr`: constant cost per request, atomic in Redis
 and within one process for the local-memory cache (with local memory every worker counts on its own;
 set REDIS_URL to share the counters)."""
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import BaseThrottle
@@ -46,8 +52,39 @@ def count_hit(scope: str, ident: str, rate: str, *, increment: bool = True) -> W
         return Window(limit, 1, resets_in)
 
 
+def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as a proxy writes it; IPv4-mapped IPv6 (dual-stack sockets) as the IPv4 address."""
+    try:
+        address = ipaddress.ip_address(value.strip().strip("[]"))
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
 def client_ip(request) -> str:
-    return BaseThrottle().get_ident(request)
+    """The address the failed-key throttle counts for: REMOTE_ADDR, or with TRUSTED_PROXIES the client
+    our own proxies saw (a count N: the N-th X-Forwarded-For entry from the right; a list of networks:
+    the right-most entry outside them, when the connection itself comes from one of them)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = getattr(settings, "TRUSTED_PROXIES", None)
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    if not trusted or not forwarded:
+        return remote
+    if isinstance(trusted, int):
+        # Fewer entries than proxies: the request did not come through all of them; trust none.
+        chosen = forwarded[-trusted] if len(forwarded) >= trusted else remote
+        return str(parse_ip(chosen) or remote)
+    remote_ip = parse_ip(remote)
+    if remote_ip is None or not any(remote_ip in network for network in trusted):
+        return remote
+    for entry in reversed(forwarded):
+        address = parse_ip(entry)
+        if address is None:
+            break  # not written by a proxy of ours: stop at the last address we can vouch for
+        if not any(address in network for network in trusted):
+            return str(address)
+        remote = str(address)
+    return remote
 
 
 def check_failed_auth(request) -> None:

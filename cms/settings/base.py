@@ -1,5 +1,6 @@
 """Every setting of the hub, switched by environment variables (see README "Configuration")."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -25,6 +26,26 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def parse_trusted_proxies(value: str | None) -> int | tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
+    """TRUSTED_PROXIES: unset (X-Forwarded-For is ignored), a count of proxies in front of the hub, or a
+    comma-separated list of the proxies' addresses or networks (CIDR)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value) or None
+    networks = []
+    for item in value.split(","):
+        try:
+            networks.append(ipaddress.ip_network(item.strip()))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES must be a number of proxies (e.g. 1) or a comma-separated list of addresses or "
+                f"networks (e.g. 10.0.0.0/8,fd00::/8); {item.strip()!r} is neither: {exc}"
+            ) from None
+    return tuple(networks)
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
@@ -188,6 +209,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "frontend_api.errors.exception_handler",
 }
 # Rate limits, server-side answer cache, image widths: see frontend_api/conf.py for the defaults.
+# The failed-key throttle counts per client address: the connection's, unless proxies are named here.
+TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES"))
 KULTURHUB_API: dict = {}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kulturhub Partner API",
