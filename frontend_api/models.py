@@ -4,10 +4,13 @@ keys every cached answer (bumped whenever published content changes)."""
 import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+from frontend_api.webhook_targets import check_webhook_url
 
 
 class PartnerAPIKeyManager(BaseAPIKeyManager):
@@ -58,6 +61,14 @@ class Webhook(models.Model):
 
     def __str__(self):
         return f"{self.partner} → {self.url}"
+
+    def clean(self):
+        """Refuses targets inside the hub's network (the admin form and create_partner both call this)."""
+        if self.url:
+            try:
+                check_webhook_url(self.url)
+            except ValidationError as exc:
+                raise ValidationError({"url": exc.messages}) from None
 
 
 class ContentVersion(models.Model):

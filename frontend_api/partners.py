@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -50,8 +49,14 @@ def revoke_keys(partner: Partner) -> int:
 
 
 def add_webhook(partner: Partner, url: str) -> Webhook:
-    URLValidator(schemes=["http", "https"])(url)
-    return Webhook.objects.create(partner=partner, url=url)
+    """A webhook for `partner`; ValidationError naming `url` when it is no URL or a refused target."""
+    webhook = Webhook(partner=partner, url=url)
+    try:
+        webhook.full_clean(exclude=["partner"])
+    except ValidationError as exc:
+        raise ValidationError([f"webhook URL {url!r} refused: {message}" for message in exc.messages]) from None
+    webhook.save()
+    return webhook
 
 
 def existing_partner(name: str) -> Partner | None:

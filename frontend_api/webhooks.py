@@ -2,8 +2,10 @@
 
 A delivery is created per active webhook of every partner that may see the page (live status aside),
 in the same transaction as the change, and sent by the background worker: signed with the webhook's
-secret (X-Kulturhub-Signature: sha256=<HMAC-SHA256 of the raw body>), retried with exponential
-backoff until a 2xx answer or WEBHOOK_MAX_ATTEMPTS; every attempt is recorded for the admin.
+secret (X-Kulturhub-Timestamp: <unix seconds>, X-Kulturhub-Signature: sha256=<HMAC-SHA256 of
+"<timestamp>.<raw body>">, so a receiver can refuse replays), only to public addresses (see
+webhook_targets), retried with exponential backoff until a 2xx answer or WEBHOOK_MAX_ATTEMPTS; every
+attempt is recorded for the admin.
 """
 
 from __future__ import annotations
@@ -25,15 +27,19 @@ from wagtail.models import Page, PageViewRestriction
 
 from frontend_api import registry
 from frontend_api.models import Webhook, WebhookAttempt, WebhookDelivery
+from frontend_api.webhook_targets import RefusedTarget, url_refusal, webhook_session
 
 logger = logging.getLogger("kulturhub.webhooks")
 
 PUBLISHED, UNPUBLISHED, DELETED = "page.published", "page.unpublished", "page.deleted"
 SIGNATURE_HEADER = "X-Kulturhub-Signature"
+TIMESTAMP_HEADER = "X-Kulturhub-Timestamp"
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The signature of one attempt: it covers the send time too, so a captured delivery cannot be
+    replayed later as new."""
+    return "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
 def max_attempts() -> int:
@@ -89,25 +95,34 @@ def record_page_event(event: str, page: Page) -> list[WebhookDelivery]:
 
 
 def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
-    """One POST, recorded whatever happens."""
+    """One POST, signed with the time it is sent, recorded whatever happens (a refused target too)."""
     body = delivery.body.encode()
+    timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Kulturhub-Webhooks/1",
-        SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(delivery.webhook.secret, timestamp, body),
         "X-Kulturhub-Event": delivery.event,
         "X-Kulturhub-Delivery": str(delivery.pk),
     }
     started = time.monotonic()
     status_code, error = None, ""
-    try:
-        response = requests.post(delivery.webhook.url, data=body, headers=headers,
-                                 timeout=float(getattr(settings, "WEBHOOK_TIMEOUT", 10)), allow_redirects=False)
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}"
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    refusal = url_refusal(delivery.webhook.url)
+    if refusal:
+        error = f"refused: {refusal}"[:500]
+    else:
+        try:
+            with webhook_session() as session:
+                response = session.post(delivery.webhook.url, data=body, headers=headers,
+                                        timeout=float(getattr(settings, "WEBHOOK_TIMEOUT", 10)), allow_redirects=False)
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except RefusedTarget as exc:
+            error = f"refused: {exc}"[:500]
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
     return WebhookAttempt.objects.create(
         delivery=delivery, status_code=status_code, error=error,
         duration_ms=int((time.monotonic() - started) * 1000),

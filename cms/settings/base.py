@@ -208,6 +208,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "frontend_api.errors.exception_handler",
 }
+# Webhooks may target loopback, private, link-local or reserved addresses only when this is on (dev).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 # Rate limits, server-side answer cache, image widths: see frontend_api/conf.py for the defaults.
 # The failed-key throttle counts per client address: the connection's, unless proxies are named here.
 TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES"))

@@ -1,8 +1,22 @@
 """A real HTTP endpoint on loopback for webhook tests: no mocked requests."""
 
+import hashlib
+import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+def verified(secret: str, headers: dict, body: bytes, now: float | None = None, max_age: int = 300) -> bool:
+    """What a partner's receiver does (as in the README): the signature covers "<timestamp>.<raw body>",
+    and deliveries signed more than five minutes away from now are refused as replays."""
+    timestamp = headers.get("X-Kulturhub-Timestamp", "")
+    now = time.time() if now is None else now
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > max_age:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers.get("X-Kulturhub-Signature", ""))
 
 
 class Receiver:

@@ -12,7 +12,7 @@ from frontend_api.models import WebhookDelivery
 from frontend_api.partners import create_partner
 from plugins.events.factories import EventPageFactory
 from plugins.projects.factories import ProjectPageFactory
-from tests.frontend_api.receivers import Receiver
+from tests.frontend_api.receivers import Receiver, verified
 
 
 @pytest.fixture
@@ -29,8 +29,10 @@ def test_publish_is_delivered_signed(db, receiver, run_on_commit):
     event = json.loads(body)
     assert event["event"] == "page.published" and event["type"] == "events" and event["id"] == page.pk
     assert event["locale"] == "de" and event["url"] == page.full_url and event["occurred_at"]
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    timestamp = headers["X-Kulturhub-Timestamp"]
+    expected = "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     assert headers["X-Kulturhub-Signature"] == expected
+    assert verified(secret, headers, body)
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "delivered" and delivery.attempts.get().status_code == 204
 
