@@ -8,6 +8,7 @@ import logging
 import math
 
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -126,8 +127,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     )
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs) -> JsonResponse:
-    """Any other path under /api/v1/: a JSON 404 naming what exists, not the CMS's HTML page."""
+    """Any other path under /api/v1/, with any method: a JSON 404 naming what exists, not the CMS's HTML
+    page (and not a CSRF refusal for a POST)."""
     response = JsonResponse(
         error_body("not_found", f"No API endpoint at {request.path}; see /api/v1/docs/ for the endpoints."),
         status=404,
