@@ -195,3 +195,38 @@ def test_a_captured_delivery_is_refused_as_a_replay_after_five_minutes(db, recei
     assert not verified(secret, moved, body, now=sent_at + 301), "the timestamp is signed, not just sent"
     assert not verified(secret, headers, body.replace(b"page.published", b"page.deleted"), now=sent_at)
     assert not verified("another secret", headers, body, now=sent_at)
+
+
+def test_the_readme_receiver_accepts_deliveries_and_refuses_replays(db, monkeypatch, run_on_commit):
+    """The receiver the README shows, run as written against real deliveries."""
+    import threading
+    import time
+    from http.server import HTTPServer
+    from pathlib import Path
+
+    import requests
+
+    from frontend_api.webhooks import sign
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = readme.split("refuses deliveries older than five minutes")[1].split("```python\n")[1].split("```")[0]
+    assert 'HTTPServer(("", 8080), Receiver).serve_forever()' in code
+    partner, _key, _secret = create_partner("Kulturportal")
+    webhook = Webhook(partner=partner, url="")
+    monkeypatch.setenv("WEBHOOK_SECRET", webhook.secret)
+    namespace: dict = {}
+    exec(code.replace('HTTPServer(("", 8080), Receiver).serve_forever()', ""), namespace)  # noqa: S102
+    server = HTTPServer(("127.0.0.1", 0), namespace["Receiver"])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        webhook.url = f"http://127.0.0.1:{server.server_port}/hook"
+        webhook.save()
+        run_on_commit(lambda: EventPageFactory(title="Netzwerktreffen"))
+        assert WebhookDelivery.objects.get().attempts.get().status_code == 204
+        body = WebhookDelivery.objects.get().body.encode()
+        for sent_at, expected in ((int(time.time()), 204), (int(time.time()) - 301, 401)):
+            headers = {"X-Kulturhub-Timestamp": str(sent_at), "X-Kulturhub-Signature": sign(webhook.secret, sent_at, body)}
+            assert requests.post(webhook.url, data=body, headers=headers, timeout=5).status_code == expected
+    finally:
+        server.shutdown()
+        server.server_close()
