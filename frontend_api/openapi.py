@@ -30,7 +30,15 @@ is a 401 whose `code` says which (`not_authenticated`, `invalid_key`, `key_revok
 **Errors.** Every error is `{"error": {"code", "detail", "field"?}}`: 400 for a bad parameter
 (`field` names it), 401, 404, 405, 429 (with `Retry-After`). A parameter this API does not know is a
 400 (`unknown_parameter`) rather than silently ignored, so typos show; parameters starting with `_`
-(cache busters) are ignored, and an empty value counts as not given.
+(cache busters) are ignored, and an empty value counts as not given (`allowEmptyValue`). Every bound
+is declared on its parameter; two rules span two parameters: `to` may not lie before `from`, and in
+search `offset + limit` is at most 1000 (a 400 naming `to` or `offset`). Values are read leniently in
+a few ways a client need not rely on: surrounding spaces are trimmed, `locale` takes any case and
+regional variants (`en-GB`), and booleans also take `1`/`0`/`yes`/`no`.
+
+**Partial answers.** `fields` selects the properties of each item; `id`, `type` and `locale` (and a
+detail's `fallback`) are always present, so only those are `required` in the item schemas: without
+`fields`, every property listed is present.
 
 **Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German.
 A detail answers the page its id names; with `locale` it answers that page's translation (another
@@ -373,9 +381,12 @@ def describe_what_spectacular_cannot(result: dict, generator, request, public) -
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for parameter in operation.get("parameters", []):
-                if parameter["in"] == "query" and not parameter.get("required"):
+            query = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+            for parameter in query.values():
+                if not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
+            if "from" in query and "to" in query:
+                query["to"]["description"] += " Not before `from` (otherwise 400 naming to)."
             keyed = bool(operation.get("security"))
             for status, response in operation["responses"].items():
                 headers = response.setdefault("headers", {})
