@@ -189,8 +189,7 @@ def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Se
     if detail:
         attrs["fallback"] = serializers.BooleanField(
             help_text="true when the requested locale has no translation the key may see and the page "
-            "answers "
-            "in its own language instead"
+            "answers in its own language instead"
         )
     always = [name for name in ALWAYS_PRESENT if name in attrs]
     attrs["__doc__"] = f"One of the {api.title}{' in full' if detail else ' in a list'}. " + PARTIAL_NOTE.format(
