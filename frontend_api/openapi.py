@@ -6,15 +6,17 @@ import copy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 
 from frontend_api import registry
 from frontend_api.locales import content_locales, default_locale
 from frontend_api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from frontend_api.pagination import MAX_SEARCH_WINDOW as MAX_WINDOW
+from frontend_api.params import MAX_INTEGER, SLUG_PATTERN
 from frontend_api.registry import ContentTypeAPI, type_names
 from frontend_api.serializers import schema
-from frontend_api.serializers.items import detail_fields, list_fields
+from frontend_api.serializers.items import ALWAYS, detail_fields, list_fields
 
 API_DESCRIPTION = """\
 Projects, experience reports, events and funding information of the network, for partner sites.
@@ -28,7 +30,15 @@ is a 401 whose `code` says which (`not_authenticated`, `invalid_key`, `key_revok
 **Errors.** Every error is `{"error": {"code", "detail", "field"?}}`: 400 for a bad parameter
 (`field` names it), 401, 404, 405, 429 (with `Retry-After`). A parameter this API does not know is a
 400 (`unknown_parameter`) rather than silently ignored, so typos show; parameters starting with `_`
-(cache busters) are ignored, and an empty value counts as not given.
+(cache busters) are ignored, and an empty value counts as not given (`allowEmptyValue`). Every bound
+is declared on its parameter; two rules span two parameters: `to` may not lie before `from`, and in
+search `offset + limit` is at most 1000 (a 400 naming `to` or `offset`). Values are read leniently in
+a few ways a client need not rely on: surrounding spaces are trimmed, `locale` takes any case and
+regional variants (`en-GB`), and booleans also take `1`/`0`/`yes`/`no`.
+
+**Partial answers.** `fields` selects the properties of each item; `id`, `type` and `locale` (and a
+detail's `fallback`) are always present, so only those are `required` in the item schemas: without
+`fields`, every property listed is present.
 
 **Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German.
 A detail answers the page its id names; with `locale` it answers that page's translation (another
@@ -129,14 +139,15 @@ def limit_parameter(default: int, maximum: int) -> OpenApiParameter:
 
 OFFSET = OpenApiParameter(
     "offset",
-    {"type": "integer", "minimum": 0, "default": 0},
-    description="Items to skip, at least 0; default 0.",
+    {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER, "default": 0},
+    description=f"Items to skip, 0 to {MAX_INTEGER}; default 0.",
 )
+SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 120}
 TOPIC = OpenApiParameter(
-    "topic", str, description="Only items with this topic (slug; the same in every language)."
+    "topic", SLUG, description="Only items with this topic (slug; the same in every language)."
 )
 REGION = OpenApiParameter(
-    "region", str, description="Only items in this region or a region inside it (slug)."
+    "region", SLUG, description="Only items in this region or a region inside it (slug)."
 )
 
 
@@ -160,6 +171,17 @@ def filter_parameter(spec) -> OpenApiParameter:
     )
 
 
+# Properties every answer carries, `fields` or not; all others are present exactly when `fields` is not
+# given or names them, so they are not `required` (a partial answer is still a valid answer).
+ALWAYS_PRESENT = (*ALWAYS, "fallback")
+# component name -> its always-present properties (the postprocessing hook makes only these required)
+PARTIAL_COMPONENTS: dict[str, list[str]] = {}
+PARTIAL_NOTE = (
+    "Without `fields` every property is present. With `fields` only the properties it names are, "
+    "besides {always}, which every answer carries."
+)
+
+
 def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Serializer]:
     fields = detail_fields(api) if detail else list_fields(api)
     attrs = {name: copy.deepcopy(field.schema) for name, field in fields.items()}
@@ -167,11 +189,16 @@ def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Se
     if detail:
         attrs["fallback"] = serializers.BooleanField(
             help_text="true when the requested locale has no translation the key may see and the page "
-            "answers "
-            "in its own language instead"
+            "answers in its own language instead"
         )
-    suffix = "Detail" if detail else "Item"
-    return type(f"{api.schema_name}{suffix}Serializer", (serializers.Serializer,), attrs)
+    always = [name for name in ALWAYS_PRESENT if name in attrs]
+    attrs["__doc__"] = f"One of the {api.title}{' in full' if detail else ' in a list'}. " + PARTIAL_NOTE.format(
+        always=", ".join(f"`{name}`" for name in always)
+    )
+    component = f"{api.schema_name}{'Detail' if detail else 'Item'}"
+    PARTIAL_COMPONENTS[component] = always
+    serializer = type(f"{component}Serializer", (serializers.Serializer,), attrs)
+    return extend_schema_serializer(component_name=component)(serializer)
 
 
 def list_serializer(api: ContentTypeAPI) -> type[serializers.Serializer]:
@@ -225,7 +252,12 @@ def document_views(api: ContentTypeAPI, list_view, detail_view):
         "id), or itself with `fallback: true` when there is none.",
         tags=[api.name],
         parameters=[
-            OpenApiParameter("id", int, location=OpenApiParameter.PATH, description="Page id"),
+            OpenApiParameter(
+                "id",
+                {"type": "integer", "minimum": 1},
+                location=OpenApiParameter.PATH,
+                description="Page id; an id no page has (also one beyond the database's integer range) is a 404.",
+            ),
             locale_parameter("Answer this page's translation into this language."),
             fields_parameter(list(detail_fields(api))),
             *CONDITIONAL_HEADERS,
@@ -266,11 +298,17 @@ def search_parameters() -> list[OpenApiParameter]:
             description="Only items dated on or after this day (events: taking place on or after).",
         ),
         OpenApiParameter("to", OpenApiTypes.DATE, description="Only items dated on or before this day."),
-        limit_parameter(10, 50),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+            description=f"Results per page, 1 to 50; default 10. offset + limit at most {MAX_WINDOW} "
+            "(otherwise 400 naming offset).",
+        ),
         OpenApiParameter(
             "offset",
-            {"type": "integer", "minimum": 0, "maximum": 999, "default": 0},
-            description="Results to skip; offset + limit at most 1000.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_WINDOW - 1, "default": 0},
+            description=f"Results to skip; default 0. offset + limit at most {MAX_WINDOW} (otherwise 400 "
+            "naming offset): deeper pages are not served, narrow the search instead.",
         ),
         *CONDITIONAL_HEADERS,
     ]
@@ -324,13 +362,49 @@ def enum_names() -> dict[str, list[str]]:
     return names
 
 
-class KulturhubSchemaGenerator(SchemaGenerator):
-    """Only the partner API's endpoints; adds the response headers (caching, rate limit, Retry-After)
-    spectacular cannot declare."""
+def only_partner_api(endpoints: list) -> list:
+    """Preprocessing hook: the partner API's endpoints, not the admin's or Wagtail's."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
 
-    def _initialise_endpoints(self):
-        super()._initialise_endpoints()
-        self.endpoints = [endpoint for endpoint in self.endpoints if endpoint[0].startswith("/api/v1/")]
+
+def describe_what_spectacular_cannot(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: what the server does that spectacular has no words for -- the caching,
+    rate-limit and Retry-After headers, and that an optional query parameter given empty (`topic=`,
+    as HTML forms send them) counts as not given (`allowEmptyValue`), and that items answered with
+    `fields` carry only the properties it names (so only the always-present ones are `required`)."""
+    for name, always in PARTIAL_COMPONENTS.items():
+        component = result.get("components", {}).get("schemas", {}).get(name)
+        if component is not None:
+            component["required"] = [prop for prop in component.get("required", []) if prop in always]
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            query = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+            for parameter in query.values():
+                if not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+            if "from" in query and "to" in query:
+                query["to"]["description"] += " Not before `from` (otherwise 400 naming to)."
+            keyed = bool(operation.get("security"))
+            for status, response in operation["responses"].items():
+                headers = response.setdefault("headers", {})
+                if status in ("200", "304") and keyed:
+                    for name, description in RESPONSE_HEADERS.items():
+                        headers[name] = {"schema": {"type": "string"}, "description": description}
+                if status == "429":
+                    headers["Retry-After"] = {
+                        "schema": {"type": "integer", "minimum": 1},
+                        "description": "Seconds to wait before the next request.",
+                    }
+                if not headers:
+                    del response["headers"]
+    return result
+
+
+class KulturhubSchemaGenerator(SchemaGenerator):
+    """The partner API's document, with stable enum names and its long description (the hooks in
+    SPECTACULAR_SETTINGS select its endpoints and add what spectacular cannot declare)."""
 
     def get_schema(self, request=None, public=False):
         from django.urls import get_resolver
@@ -343,22 +417,4 @@ class KulturhubSchemaGenerator(SchemaGenerator):
             clear = getattr(plumbing, "_load_enum_name_overrides", None)
             if clear is not None and hasattr(clear, "cache_clear"):
                 clear.cache_clear()
-            result = super().get_schema(request, public)
-        for path_item in result.get("paths", {}).values():
-            for operation in path_item.values():
-                if not isinstance(operation, dict) or "responses" not in operation:
-                    continue
-                keyed = bool(operation.get("security"))
-                for status, response in operation["responses"].items():
-                    headers = response.setdefault("headers", {})
-                    if status in ("200", "304") and keyed:
-                        for name, description in RESPONSE_HEADERS.items():
-                            headers[name] = {"schema": {"type": "string"}, "description": description}
-                    if status == "429":
-                        headers["Retry-After"] = {
-                            "schema": {"type": "integer"},
-                            "description": "Seconds to wait before the next request.",
-                        }
-                    if not headers:
-                        del response["headers"]
-        return result
+            return super().get_schema(request, public)

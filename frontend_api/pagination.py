@@ -8,6 +8,8 @@ from frontend_api.params import QueryParser
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Search serves results up to this depth (offset + limit); deeper pages mean the query is too broad.
+MAX_SEARCH_WINDOW = 1000
 
 
 @dataclass(frozen=True)

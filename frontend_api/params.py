@@ -15,7 +15,10 @@ from django.http import QueryDict
 
 from frontend_api.errors import InvalidParameter, UnknownParameter
 
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,120}$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+# Whole numbers have at most nine digits: the cap of parameters without a smaller one (offset).
+MAX_INTEGER = 999_999_999
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
 
@@ -54,11 +57,12 @@ class QueryParser:
         value = self.raw(name)
         if value is None:
             return default
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        maximum = MAX_INTEGER if maximum is None else maximum
+        bounds = f"between {minimum} and {maximum}"
         if not re.fullmatch(r"[+-]?\d{1,9}", value):
             raise InvalidParameter(name, f"{name} must be a whole number {bounds}, got {value!r}.")
         number = int(value)
-        if number < minimum or (maximum is not None and number > maximum):
+        if not minimum <= number <= maximum:
             raise InvalidParameter(name, f"{name} must be {bounds}, got {number}.")
         return number
 
@@ -97,7 +101,7 @@ class QueryParser:
         value = self.raw(name)
         if value is None:
             return None
-        if not SLUG_RE.match(value):
+        if not SLUG_RE.fullmatch(value):
             raise InvalidParameter(
                 name, f"{name} must be a slug (letters, digits, '-' or '_', at most 120), got {value[:60]!r}."
             )

@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Only the partner API's endpoints (also in `check --deploy`), with its enum names and description.
     "DEFAULT_GENERATOR_CLASS": "frontend_api.openapi.KulturhubSchemaGenerator",
+    "PREPROCESSING_HOOKS": ["frontend_api.openapi.only_partner_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "frontend_api.openapi.describe_what_spectacular_cannot",
+    ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 # Origins are allowed per partner (frontend_api.signal_handlers.cors_allowed), never globally.

@@ -145,6 +145,13 @@ class HealthChecksSerializer(serializers.Serializer):
     pending_index_updates = serializers.IntegerField(
         allow_null=True, help_text="Queued search index updates not yet applied"
     )
+    search_drift = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="Documents the search index is known to miss, hold stale or hold in excess; "
+        "0 when it matches the database",
+    )
 
 
 class HealthSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from frontend_api.caching import hashed_answer
 from frontend_api.errors import InvalidParameter
 from frontend_api.locales import resolve_locale
 from frontend_api.openapi import KEYED_ERRORS, NOT_MODIFIED, error, search_parameters, suggest_parameters
+from frontend_api.pagination import MAX_SEARCH_WINDOW as MAX_WINDOW
 from frontend_api.params import QueryParser, date_range
 from frontend_api.registry import type_names
 from frontend_api.serializers import schema
@@ -15,7 +16,6 @@ from frontend_api.views.base import PartnerAPIView
 
 SEARCH_PARAMETERS = ("q", "locale", "type", "topic", "region", "from", "to", "limit", "offset")
 SUGGEST_PARAMETERS = ("q", "locale", "limit")
-MAX_WINDOW = 1000
 
 
 def parse_types(parser: QueryParser) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
+from tests.frontend_api.conftest import assert_error
 from tests.frontend_api.content import body_with_everything, document, image, snippets, translate
 
 TYPES = ["projects", "reports", "events", "funding"]
@@ -177,3 +178,73 @@ def test_search_suggest_health_and_errors_validate(api, anon, openapi, content):
     validate(openapi, "Error", api.json("/api/v1/events/", {"limit": 0}, status=400))
     validate(openapi, "Error", anon.json("/api/v1/events/", status=401))
     validate(openapi, "Error", api.json("/api/v1/events/987654/", status=404))
+
+
+FACTORIES = {
+    "projects": ProjectPageFactory,
+    "reports": ExperienceReportPageFactory,
+    "events": EventPageFactory,
+    "funding": FundingPageFactory,
+}
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_partial_answers_are_described_as_partial(api, openapi, type_name):
+    page = FACTORIES[type_name]()
+    listing = api.json(f"/api/v1/{type_name}/", {"fields": "title"})
+    assert set(listing["results"][0]) == {"id", "type", "locale", "title"}
+    validate(openapi, response_component(openapi, f"/api/v1/{type_name}/"), listing)
+    detail = api.json(f"/api/v1/{type_name}/{page.pk}/", {"fields": "title"})
+    validate(openapi, response_component(openapi, f"/api/v1/{type_name}/{{id}}/"), detail)
+
+    item = openapi["components"]["schemas"][response_component(openapi, f"/api/v1/{type_name}/")]
+    item = openapi["components"]["schemas"][item["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert sorted(item["required"]) == ["id", "locale", "type"]
+    assert "`fields`" in item["description"] and "title" in item["properties"]
+    full = openapi["components"]["schemas"][response_component(openapi, f"/api/v1/{type_name}/{{id}}/")]
+    assert sorted(full["required"]) == ["fallback", "id", "locale", "type"]
+
+
+def parameters(openapi, path: str) -> dict[str, dict]:
+    return {p["name"]: p for p in openapi["paths"][path]["get"]["parameters"]}
+
+
+def test_every_constraint_the_server_enforces_is_declared(openapi):
+    listing = parameters(openapi, "/api/v1/events/")
+    for name in ("topic", "region"):
+        assert listing[name]["schema"]["pattern"] == "^[-a-zA-Z0-9_]{1,120}$"
+    assert (listing["offset"]["schema"]["minimum"], listing["offset"]["schema"]["maximum"]) == (0, 999_999_999)
+    assert listing["from"]["schema"]["format"] == "date"
+    assert set(listing["locale"]["schema"]["enum"]) == {"de", "en"}
+    # An empty optional parameter (`topic=`) counts as not given, and the document says so.
+    assert all(p.get("allowEmptyValue") for p in listing.values() if p["in"] == "query")
+    detail = parameters(openapi, "/api/v1/events/{id}/")
+    assert detail["id"]["schema"] == {"type": "integer", "minimum": 1}
+
+    search = parameters(openapi, "/api/v1/search/")
+    assert (search["q"]["schema"]["minLength"], search["q"]["schema"]["maxLength"]) == (1, 200)
+    assert search["q"]["required"] and "allowEmptyValue" not in search["q"]
+    assert (search["limit"]["schema"]["maximum"], search["offset"]["schema"]["maximum"]) == (50, 999)
+    assert "offset + limit at most 1000" in search["offset"]["description"]
+    assert "offset + limit at most 1000" in search["limit"]["description"]
+    assert search["topic"]["schema"]["pattern"] == listing["topic"]["schema"]["pattern"]
+    suggest = parameters(openapi, "/api/v1/search/suggest/")
+    assert (suggest["q"]["schema"]["maxLength"], suggest["limit"]["schema"]["maximum"]) == (100, 20)
+
+    for path in ("/api/v1/events/", "/api/v1/search/", "/api/v1/topics/"):
+        responses = openapi["paths"][path]["get"]["responses"]
+        assert responses["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 1}
+        for status in ("400", "401", "429"):
+            assert responses[status]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    error = openapi["components"]["schemas"]["ErrorDetail"]
+    assert sorted(error["required"]) == ["code", "detail"] and "field" in error["properties"]
+
+
+def test_the_server_rejects_what_the_document_rules_out(api):
+    """The declared bounds are the enforced ones (schemathesis checks this broadly; these are the
+    cases the document declares in words or across parameters)."""
+    assert_error(api.get("/api/v1/events/", {"offset": "1000000000"}), 400, "invalid_parameter", "offset")
+    assert_error(api.get("/api/v1/events/", {"topic": "not a slug"}), 400, "invalid_parameter", "topic")
+    assert_error(api.get("/api/v1/search/", {"q": "x", "offset": 995, "limit": 10}), 400, field="offset")
+    assert api.get("/api/v1/search/", {"q": "x", "offset": 990, "limit": 10}).status_code == 200
+    assert_error(api.get("/api/v1/search/", {"q": "x" * 201}), 400, field="q")
