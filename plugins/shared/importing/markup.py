@@ -140,9 +140,11 @@ def is_shortcode(match: re.Match, text: str) -> bool:
 
 
 def shortcode_tree(text: str) -> list:
-    """Nests shortcodes as WordPress does; closing tags without an opening one are dropped."""
+    """Nests shortcodes as WordPress does: an opening tag without a later closing one stands alone, and
+    closing tags without an opening one are dropped."""
     root = Shortcode("", {}, "")
     stack = [root]
+    lowered = text.lower()
     position = 0
     for match in SHORTCODE_TOKEN.finditer(text):
         if not is_shortcode(match, text) or text[max(match.start() - 1, 0):match.start()] == "[":
@@ -159,7 +161,7 @@ def shortcode_tree(text: str) -> list:
             continue
         node = Shortcode(name, shortcode_attrs(attrs), match.group(0))
         stack[-1].children.append(node)
-        if not self_closing:
+        if not self_closing and f"[/{name}]" in lowered[match.end():]:
             stack.append(node)
     stack[0].children.append(text[position:])
     return root.children

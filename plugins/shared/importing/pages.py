@@ -71,7 +71,7 @@ class ImageLocator:
         self.attachments = attachments or {}
 
     def complete(self, figure: Figure) -> None:
-        attachment = self.attachments.get(figure.attachment_id)
+        attachment = self.attachments.get(figure.attachment_id) or self.attachments.get(figure.src)
         if attachment is not None:
             figure.src = figure.src or attachment.url
             figure.alt = figure.alt or attachment.alt
