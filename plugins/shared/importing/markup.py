@@ -130,12 +130,13 @@ def shortcode_attrs(text: str) -> dict[str, str]:
     return attrs
 
 
-def is_shortcode(match: re.Match, text: str) -> bool:
+def is_shortcode(match: re.Match, closing_names: dict[str, int]) -> bool:
+    """Builder and known shortcodes, any tag with attributes or a closing tag; a bare "[sic]" stays text."""
     closing, name, attrs, self_closing = match.groups()
     lowered = name.lower()
     return bool(
         closing or self_closing or lowered.startswith(BUILDER_PREFIXES) or lowered in KNOWN_SHORTCODES
-        or "=" in attrs or f"[/{name}]" in text
+        or "=" in attrs or lowered in closing_names
     )
 
 
@@ -144,10 +145,10 @@ def shortcode_tree(text: str) -> list:
     closing tags without an opening one are dropped."""
     root = Shortcode("", {}, "")
     stack = [root]
-    lowered = text.lower()
+    last_closing = {m.group(1).lower(): m.start() for m in re.finditer(r"\[/([A-Za-z][\w-]*)\]", text)}
     position = 0
     for match in SHORTCODE_TOKEN.finditer(text):
-        if not is_shortcode(match, text) or text[max(match.start() - 1, 0):match.start()] == "[":
+        if not is_shortcode(match, last_closing) or text[max(match.start() - 1, 0):match.start()] == "[":
             continue
         stack[-1].children.append(text[position:match.start()])
         position = match.end()
@@ -161,7 +162,7 @@ def shortcode_tree(text: str) -> list:
             continue
         node = Shortcode(name, shortcode_attrs(attrs), match.group(0))
         stack[-1].children.append(node)
-        if not self_closing and f"[/{name}]" in lowered[match.end():]:
+        if not self_closing and last_closing.get(name, -1) > match.end():
             stack.append(node)
     stack[0].children.append(text[position:])
     return root.children
@@ -343,9 +344,12 @@ class Reader:
         text = text_of(inner)
         if not text:
             return
-        if text.lower() in self.seen and tag_name not in ("ul", "ol"):
-            return
-        self.seen.add(text.lower())
+        linked = "<a " in inner
+        if inner.lower() in self.seen or (text.lower() in self.seen and not linked):
+            return  # a line the scraper repeated, or the title again
+        self.seen.add(inner.lower())
+        if not linked:
+            self.seen.add(text.lower())
         self.first_line = self.first_line or text
         self.blocks.append(Block(html=f"<{tag_name}>{inner}</{tag_name}>"))
 
