@@ -60,6 +60,7 @@ class WxrItem:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (nicename, name)
     meta: dict[str, str] = field(default_factory=dict)
     attachment_url: str = ""
+    password_protected: bool = False
 
     def describe(self) -> str:
         categories = ", ".join(name for _, name in self.categories)
@@ -145,6 +146,7 @@ def read_wxr(path: Path) -> Export:
             post_date=wxr_date(element), author=author, meta=meta,
             categories=[(c.get("nicename") or "", (c.text or "").strip()) for c in element.findall("category")],
             attachment_url=child_text(element, "wp", "attachment_url"),
+            password_protected=bool(child_text(element, "wp", "post_password")),
         )
         item.guid = item.guid or item.link or f"wordpress-post-{item.post_id}"
         if item.post_type == "attachment":
@@ -243,6 +245,8 @@ def import_item(item: WxrItem, type_name: str, export: Export, locator: ImageLoc
     if thumbnail:
         hints["lead_image"] = Figure(src="", attachment_id=thumbnail)
     plan = plan_page(type_name, content, locator, label=item.describe(), hints=hints)
+    if item.password_protected:
+        plan.notes.append("who may see it (password-protected in WordPress)")
     if dry_run:
         return ItemResult(item, "would update" if page is not None else "would create", type_name, plan, page)
     details = {"post_type": item.post_type, "post_date": item.post_date, "author": item.author[:255],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
@@ -179,3 +180,13 @@ def test_entity_bombs_are_refused_at_once(db, tmp_path):
                     encoding="utf-8")
     with pytest.raises(CommandError, match="bomb.xml: refused, the file declares XML entities"):
         run(str(bomb), *MAPS)
+
+
+def test_editors_can_open_and_save_the_imported_drafts_in_the_admin(admin_client, export):
+    run(str(export), *MAPS)
+    for page in (EventPage.objects.get(), ProjectPage.objects.get()):
+        response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        assert response.status_code == 200
+        assert page.title in response.content.decode()
+        block = page.body.stream_block
+        block.clean(page.body)  # the imported body passes the same validation as the admin's form
