@@ -82,6 +82,8 @@ class Block:
 
 @dataclass
 class Content:
+    """A text as read: its title, body blocks, what could not be brought over, and its plain text."""
+
     title: str
     blocks: list[Block] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 from defusedxml.ElementTree import parse as parse_xml
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale
 
 from plugins.shared.importing.markup import Figure, NoContent, read_markup, shorten, text_of
@@ -94,6 +95,7 @@ def child_text(element: Element, kind: str, name: str) -> str:
 
 
 def wxr_date(item: Element) -> datetime.datetime | None:
+    """The post's date: WordPress's GMT column, else its local time read in the hub's time zone."""
     for name, tz in (("post_date_gmt", datetime.UTC), ("post_date", None)):
         value = child_text(item, "wp", name)
         if value and not value.startswith("0000"):
@@ -101,11 +103,7 @@ def wxr_date(item: Element) -> datetime.datetime | None:
                 moment = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
             except ValueError:
                 continue
-            if tz is None:
-                from plugins.events.models import BERLIN
-
-                return moment.replace(tzinfo=BERLIN)
-            return moment.replace(tzinfo=tz)
+            return moment.replace(tzinfo=tz or timezone.get_default_timezone())
     return None
 
 
