@@ -279,3 +279,22 @@ class ContentPage(Page):
         super().clean()
         if self.lead_image_id and not self.lead_image_alt:
             raise ValidationError({"lead_image_alt": "Bitte einen Alternativtext für das Aufmacherbild angeben."})
+
+
+class WordPressImport(models.Model):
+    """Which page a WordPress export item became, so importing the same export again updates that page."""
+
+    guid = models.CharField("WordPress-GUID", max_length=500, unique=True)
+    page = models.ForeignKey("wagtailcore.Page", verbose_name="Seite", on_delete=models.CASCADE, related_name="+")
+    post_type = models.CharField("WordPress-Inhaltstyp", max_length=40, blank=True)
+    post_date = models.DateTimeField("Veröffentlicht in WordPress", null=True, blank=True)
+    author = models.CharField("Autor/in in WordPress", max_length=255, blank=True)
+    link = models.URLField("Adresse in WordPress", max_length=500, blank=True)
+    imported_at = models.DateTimeField("Zuletzt importiert", auto_now=True)
+
+    class Meta:
+        verbose_name = "WordPress-Import"
+        verbose_name_plural = "WordPress-Importe"
+
+    def __str__(self):
+        return self.guid
