@@ -1136,7 +1136,10 @@ def write_report(path: Path, result: dict, meta: dict, details: dict) -> None:
         "- versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
         f"- setup: PostgreSQL, {PAGES:,} German pages + English translations of every fourth, {meta['engine']} "
         f"search, gunicorn {WORKERS} sync workers, `db_worker` beside it, {CLIENTS} clients in {PROCESSES} "
-        f"processes + 1 greedy client ({GREEDY_THREADS} connections), {meta['seconds']} s, loopback only",
+        f"processes + 1 greedy client ({GREEDY_THREADS} connections), {meta['seconds']} s, loopback only; "
+        f"{len(PARTNERS)} partners, one key per client (clients spread evenly over the partners); a tenth of the pages "
+        "each shared only with partner A, only B, only C, with A and D, the rest with all; webhooks of A and D to a "
+        "receiver on loopback; the editor publishes a random German or English page",
         f"- command: `bench/run{' --quick' if meta['quick'] else ''} soak`"
         + (" with BENCH_SOAK_ENGINE=osmem" if meta["engine"] == "osmem" else ""),
         "",
