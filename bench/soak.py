@@ -913,6 +913,13 @@ def ms(*values: float | None) -> str:
     return " / ".join("-" if value is None else f"{value:g}" for value in values)
 
 
+def loaded(load: str) -> bool:
+    try:
+        return float(load.split()[0]) > (os.cpu_count() or 1)
+    except (ValueError, IndexError):
+        return False
+
+
 def loadavg() -> str:
     from bench.api import load_average
 
@@ -1154,7 +1161,13 @@ def run(quick: bool = False, engine: str | None = None) -> dict:
         + ("yes" if not consistency else "NO: " + "; ".join(consistency)),
         f"before the clients, {primed:.1f} s of sequential requests of every kind primed both gunicorn workers; "
         f"load average at start / end: {load_before} / {load_after} on {os.cpu_count()} cores (the machine is shared: "
-        "the clients, PostgreSQL, the worker and the editor run on the same cores as the server).",
+        "the clients, PostgreSQL, the worker and the editor run on the same cores as the server)"
+        + (
+            "; the machine was LOADED by other work when the soak started (load average above its core count), so "
+            "the rates and latencies show the hub starved of CPU, not its capacity."
+            if loaded(load_before)
+            else "."
+        ),
         "client latency = request sent to answer read; gunicorn sync workers close the connection after each "
         "answer, so it includes a TCP connect and the wait for a free worker (with 50 clients on 2 workers, mostly "
         "the wait); 'in gunicorn' = the answer's own time from gunicorn's access log (conditional = the 304s, "
