@@ -1144,8 +1144,10 @@ def run(quick: bool = False, engine: str | None = None) -> dict:
         f"designed 429s: {designed_429}, all with Retry-After: {'yes' if not merged['retry_after_missing'] else 'NO'}; "
         + rate_limit_note(limit, per_request, merged, opening),
         f"conditional requests: {not_modified} answered 304, the rest 200: every publish bumps the hub's one "
-        "content version, which changes every ETag and retires every cached answer (frontend_api/caching.py), "
-        f"so with a publish every {EDITOR_INTERVAL:g} s most conditional requests and most cache lookups miss.",
+        "content version, which changes the ETag of every list and detail and retires every cached answer "
+        f"(frontend_api/caching.py), so with a publish every {EDITOR_INTERVAL:g} s most conditional requests and "
+        "cache lookups miss; search and suggest answers are not cached and their ETag is a hash of the body, so "
+        "their 304s save the transfer but not the search (hence the 304s' time inside gunicorn).",
         f"editor: {len(editor.published)} publishes (real revisions, every {EDITOR_INTERVAL:g} s), publish p50 "
         f"{rank([x * 1000 for x in publish_seconds], 50)} ms; worker tasks since the start: "
         + ", ".join(f"{name} {n}" for name, n in tasks.items())
