@@ -68,6 +68,4 @@ def open_partner_preview(request: HttpRequest, page_id: int, partner_id: int) ->
     if revision is None:
         messages.error(request, _("Die Seite hat noch keine gespeicherte Version: bitte zuerst speichern."))
         return redirect("wagtailadmin_pages:edit", page.pk)
-    response = redirect(partner_preview_url(partner, mint_token(revision, partner)))
-    response["Cache-Control"] = "no-store"
-    return response
+    return redirect(partner_preview_url(partner, mint_token(revision, partner)))
