@@ -68,6 +68,13 @@ class PreviewView(PartnerAPIView):
                 required=True,
                 description="The token from the preview URL's query string, unchanged.",
             ),
+            OpenApiParameter(
+                "Cache-Control",
+                str,
+                location=OpenApiParameter.HEADER,
+                response=[200],
+                description="no-store: a draft is never cached, by the hub or by you.",
+            ),
         ],
         responses={
             200: preview_schema(),

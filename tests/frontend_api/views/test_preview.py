@@ -205,3 +205,26 @@ def test_preview_queries_are_bounded(api, partner_a, django_assert_max_num_queri
     with django_assert_max_num_queries(MAX_DETAIL_QUERIES):
         draft = preview(api, token).json()
     assert draft["title"] == "Geändert" and draft["contacts"] and draft["regions"] and draft["image"]
+
+
+def test_the_endpoint_is_documented_and_answers_validate(api, anon, partner_a, other_api, partner_b):
+    from tests.frontend_api.test_openapi import response_component, validate
+
+    openapi = anon.json("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    operation = openapi["paths"]["/api/v1/preview/"]["get"]
+    token_parameter = next(p for p in operation["parameters"] if p["name"] == "token")
+    assert token_parameter["required"] and token_parameter["in"] == "query"
+    assert {"200", "400", "401", "403", "404", "429"} <= set(operation["responses"])
+    assert "ETag" not in operation["responses"]["200"]["headers"], "never cached: no validators"
+    assert set(openapi["components"]["schemas"]["Preview"]["discriminator"]["mapping"]) == set(FACTORIES)
+
+    assert response_component(openapi, "/api/v1/preview/") == "Preview"
+    mapping = openapi["components"]["schemas"]["Preview"]["discriminator"]["mapping"]
+    for type_name, factory in FACTORIES.items():
+        page = factory(title=f"Entwurf {type_name}", publish=False)
+        draft = preview(api, mint_token(page.get_latest_revision(), partner_a)).json()
+        validate(openapi, mapping[type_name].rsplit("/", 1)[1], draft)
+    foreign = mint_token(page.get_latest_revision(), partner_a)
+    validate(openapi, "Error", api.json("/api/v1/preview/", status=400))
+    validate(openapi, "Error", api.json("/api/v1/preview/", {"token": "x"}, status=401))
+    validate(openapi, "Error", other_api.json("/api/v1/preview/", {"token": foreign}, status=403))
