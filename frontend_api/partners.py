@@ -100,7 +100,7 @@ def create_partner(
 ) -> tuple[Partner, str, str | None]:
     """A new active partner with one API key (and a webhook when `webhook_url` is given).
     Returns (partner, raw key, webhook secret or None). Raises PartnerExists for a taken name or slug,
-    ValidationError for a bad origin or webhook URL."""
+    ValidationError for a bad origin, webhook or preview URL."""
     name = name.strip()
     if not name:
         raise ValidationError("The partner needs a name.")
