@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.images.views.serve import ServeView
 
-from frontend_api.views.partner_demo import partner_demo
+from frontend_api.views.partner_demo import partner_demo, partner_demo_preview
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", ServeView.as_view(), name="wagtailimages_serve"),
     path("api/v1/", include("frontend_api.urls")),
     path("partner-demo/", partner_demo, name="partner_demo"),
+    path("partner-demo/preview/", partner_demo_preview, name="partner_demo_preview"),
 ]
 
 if settings.DEBUG:

@@ -390,7 +390,10 @@ def describe_what_spectacular_cannot(result: dict, generator, request, public) -
             for status, response in operation["responses"].items():
                 headers = response.setdefault("headers", {})
                 if status in ("200", "304") and keyed:
+                    uncached = "Cache-Control" in headers  # declared by the view: no-store, no validators
                     for name, description in RESPONSE_HEADERS.items():
+                        if uncached and name in ("ETag", "Last-Modified", "Cache-Control"):
+                            continue
                         headers[name] = {"schema": {"type": "string"}, "description": description}
                 if status == "429":
                     headers["Retry-After"] = {

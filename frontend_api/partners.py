@@ -59,6 +59,16 @@ def add_webhook(partner: Partner, url: str) -> Webhook:
     return webhook
 
 
+def preview_address(url: str) -> str:
+    """A partner's preview URL, checked like webhook URLs: http(s) only, naming the refused value."""
+    value = url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(f"{url!r} is not a preview URL: expected http(s)://…") from None
+    return value
+
+
 def existing_partner(name: str) -> Partner | None:
     name = name.strip()
     by_name = Partner.objects.filter(name=name).first()
@@ -67,7 +77,10 @@ def existing_partner(name: str) -> Partner | None:
 
 @transaction.atomic
 def add_to_partner(
-    partner: Partner, origins: Iterable[str] = (), webhook_url: str | None = None
+    partner: Partner,
+    origins: Iterable[str] = (),
+    webhook_url: str | None = None,
+    preview_url: str | None = None,
 ) -> tuple[str, str | None]:
     """Another key for an existing partner, its origins extended, and a webhook when `webhook_url` is given.
     Returns (raw key, webhook secret or None)."""
@@ -75,6 +88,9 @@ def add_to_partner(
     if allowed != partner.origins:
         partner.allowed_origins = "\n".join(allowed)
         partner.save(update_fields=["allowed_origins"])
+    if preview_url:
+        partner.preview_url = preview_address(preview_url)
+        partner.save(update_fields=["preview_url"])
     raw_key = issue_key(partner)
     secret = add_webhook(partner, webhook_url).secret if webhook_url else None
     return raw_key, secret
@@ -85,10 +101,11 @@ def create_partner(
     name: str,
     origins: Iterable[str] = (),
     webhook_url: str | None = None,
+    preview_url: str | None = None,
 ) -> tuple[Partner, str, str | None]:
     """A new active partner with one API key (and a webhook when `webhook_url` is given).
     Returns (partner, raw key, webhook secret or None). Raises PartnerExists for a taken name or slug,
-    ValidationError for a bad origin or webhook URL."""
+    ValidationError for a bad origin, webhook or preview URL."""
     name = name.strip()
     if not name:
         raise ValidationError("The partner needs a name.")
@@ -96,7 +113,10 @@ def create_partner(
     if Partner.objects.filter(name=name).exists() or Partner.objects.filter(slug=slug).exists():
         raise PartnerExists(f"A partner named {name!r} (slug {slug!r}) exists already.")
     allowed = list(dict.fromkeys(normalise_origin(origin) for origin in origins))
-    partner = Partner.objects.create(name=name, slug=slug, allowed_origins="\n".join(allowed), active=True)
+    preview = preview_address(preview_url) if preview_url else ""
+    partner = Partner.objects.create(
+        name=name, slug=slug, allowed_origins="\n".join(allowed), preview_url=preview, active=True
+    )
     raw_key = issue_key(partner)
     secret = add_webhook(partner, webhook_url).secret if webhook_url else None
     return partner, raw_key, secret

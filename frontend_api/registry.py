@@ -81,6 +81,11 @@ class ContentTypeAPI:
         may, and since when the current token holds. Answers without one depend on content only."""
         return "", None
 
+    def annotate_draft(self, page):
+        """An in-memory page from a revision (a preview), given the values `queryset` annotates: those are
+        computed in SQL from the stored rows, not from the draft's."""
+        return page
+
     def collect(self, page, context: "SerializationContext", *, detail: bool) -> None:
         """Announces the related snippets and pages the type's fields will show, so the context can
         load and localize them in one batch for all pages of an answer."""

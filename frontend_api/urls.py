@@ -1,5 +1,5 @@
 """/api/v1/: one list and one detail endpoint per registered content type, search, topics and regions,
-health, schema, docs.
+drafts for partner previews, health, schema, docs.
 Any other path below /api/v1/ answers a JSON 404."""
 
 from django.urls import path, re_path, register_converter
@@ -11,6 +11,7 @@ from frontend_api.openapi import KulturhubSchemaGenerator
 from frontend_api.views.content import views_for
 from frontend_api.views.health import HealthView
 from frontend_api.views.page_ids import ID_PATTERN, PageIdConverter, UnknownIdView
+from frontend_api.views.preview import PreviewView
 from frontend_api.views.search import SearchView, SuggestView
 from frontend_api.views.taxonomy import RegionListView, TopicListView
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
     path("topics/", TopicListView.as_view(), name="topics-list"),
     path("regions/", RegionListView.as_view(), name="regions-list"),
+    path("preview/", PreviewView.as_view(), name="preview"),
     path("health/", HealthView.as_view(), name="health"),
     path(
         "schema/",

@@ -1,5 +1,6 @@
 """Admin for the partner API: partners, their API keys (shown once on creation, revocable), webhooks and
-the record of every webhook delivery (read-only, with a redelivery for failed ones)."""
+the record of every webhook delivery (read-only, with a redelivery for failed ones); the page editor's
+"Vorschau auf Partnerseite …" entries (frontend_api.preview_admin)."""
 
 import json
 
@@ -31,6 +32,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from frontend_api.models import PartnerAPIKey, Webhook, WebhookAttempt, WebhookDelivery
 from frontend_api.partners import normalise_origin
+from frontend_api.preview_admin import URL_NAME, add_partner_previews, open_partner_preview
 from frontend_api.webhooks import DELETED, PUBLISHED, UNPUBLISHED, redeliver
 from plugins.shared.models import Partner
 
@@ -55,7 +57,7 @@ register_permission_policy(WebhookDelivery, ViewOnlyPermissionPolicy(WebhookDeli
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "slug", "allowed_origins", "active"]
+        fields = ["name", "slug", "allowed_origins", "preview_url", "active"]
 
     def clean_allowed_origins(self):
         lines = [line for line in self.cleaned_data["allowed_origins"].splitlines() if line.strip()]
@@ -353,3 +355,13 @@ class PartnerAPIGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_partner_api_admin():
     return PartnerAPIGroup()
+
+
+@hooks.register("construct_page_action_menu")
+def partner_preview_menu_items(menu_items, request, context):
+    add_partner_previews(menu_items, request, context)
+
+
+@hooks.register("register_admin_urls")
+def partner_preview_urls():
+    return [path("pages/<int:page_id>/partner-preview/<int:partner_id>/", open_partner_preview, name=URL_NAME)]

@@ -42,6 +42,7 @@ class SerializationContext:
         self.partner = partner
         self.locale = locale
         self.fallback = False
+        self.relations_in_memory = False  # a preview: the pages are revisions, their links not in the tables
         self.base_url = request.build_absolute_uri("/")[:-1]
         self._wanted_snippets: dict[type[Model], set[int]] = defaultdict(set)
         self._snippets: dict[tuple[type[Model], int], Model | None] = {}
@@ -62,6 +63,9 @@ class SerializationContext:
     def want_links(self, pages: list[Page], names: list[str]) -> None:
         """The pages' topics and regions, read from the link tables directly (one light query each)
         rather than through Django's prefetch machinery."""
+        if self.relations_in_memory:
+            self._want_links_in_memory(pages, names)
+            return
         ids = [page.pk for page in pages]
         if not ids:
             return
@@ -72,6 +76,20 @@ class SerializationContext:
             for page_id, pk in rows:
                 self._links[name][page_id].append(pk)
                 self._wanted_snippets[snippet_model].add(pk)
+
+    def _want_links_in_memory(self, pages: list[Page], names: list[str]) -> None:
+        """The links as the pages' own child relations hold them (modelcluster restores them from a
+        revision), in the editor's order."""
+        for name in names:
+            link_model, field, snippet_model = LINK_TABLES[name]
+            accessor = link_model._meta.get_field("page").remote_field.get_accessor_name()
+            for page in pages:
+                links = sorted(getattr(page, accessor).all(), key=lambda link: link.sort_order or 0)
+                for link in links:
+                    pk = getattr(link, f"{field}_id")
+                    if pk is not None:
+                        self._links[name][page.pk].append(pk)
+                        self._wanted_snippets[snippet_model].add(pk)
 
     def want_page(self, page: Page | int | None) -> None:
         if page is None:

@@ -14,3 +14,15 @@ def partner_demo(request):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_GET
+def partner_demo_preview(request):
+    """/partner-demo/preview/?token=…: the demo partner's preview URL; the page fetches the draft from
+    /api/v1/preview/ with the token and the demo key."""
+    context = {"api_key": read_demo_key() or "", "token": request.GET.get("token", "")}
+    response = render(request, "partner_demo/preview.html", context)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

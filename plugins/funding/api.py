@@ -120,6 +120,11 @@ class FundingAPI(ContentTypeAPI):
         midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         return today.isoformat(), midnight
 
+    def annotate_draft(self, page):
+        page.funding_status = page.status
+        page.next_deadline_on = page.next_deadline
+        return page
+
     def collect(self, page, context, *, detail):
         if detail:
             context.want_snippet(page.funder)

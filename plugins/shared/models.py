@@ -5,6 +5,7 @@ a translation links the same objects as its source, and readers present them in 
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
@@ -136,6 +137,13 @@ class Partner(models.Model):
     slug = models.SlugField("Kürzel", max_length=120, unique=True)
     allowed_origins = models.TextField(
         "Erlaubte Origins", blank=True, help_text="Eine pro Zeile, z. B. https://www.partner.example.org (für CORS)"
+    )
+    preview_url = models.URLField(
+        "Vorschau-Adresse",
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Seite der Partnerwebsite, die Entwürfe anzeigt; sie wird mit ?token=… geöffnet "
+        "und holt den Entwurf über /api/v1/preview/. Leer: keine Vorschau auf dieser Partnerseite.",
     )
     active = models.BooleanField("Aktiv", default=True)
     created_at = models.DateTimeField("Erstellt", auto_now_add=True)

@@ -35,6 +35,15 @@ def visible_to(queryset: QuerySet, partner: Partner | None) -> QuerySet:
     return queryset.filter(~shared_with_some | shared_with_partner)
 
 
+def draft_visible_to(draft, partner: Partner) -> bool:
+    """Whether `partner` could see the in-memory `draft` (a revision) once published: its sharing as the
+    draft has it, the view restrictions as stored on the page and its ancestors."""
+    shared_with = {link.partner_id for link in draft.partner_links.all()}
+    if shared_with and partner.pk not in shared_with:
+        return False
+    return not type(draft).objects.filter(pk=draft.pk).filter(restricted()).exists()
+
+
 def partner_keys(page) -> list[str]:
     """The page's audience as stored in search documents: partner ids, or ["all"]."""
     ids = sorted({str(link.partner_id) for link in page.partner_links.all()})
@@ -45,4 +54,4 @@ def is_visible_to(page, partner: Partner | None) -> bool:
     return visible_to(type(page).objects.filter(pk=page.pk), partner).exists()
 
 
-__all__ = ["ALL_PARTNERS", "is_visible_to", "partner_keys", "visible_to"]
+__all__ = ["ALL_PARTNERS", "draft_visible_to", "is_visible_to", "partner_keys", "visible_to"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from frontend_api.demo import DEMO_PARTNER, read_demo_key, save_demo_key
 from frontend_api.partners import create_partner, issue_key
@@ -39,16 +40,20 @@ class Command(BaseCommand):
 
         port = os.environ.get("PORT", "8000")
         origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+        preview_url = f"http://{settings.SITE_HOSTNAME}:{port}{reverse('partner_demo_preview')}"
         partner = Partner.objects.filter(name=DEMO_PARTNER).first()
         key = read_demo_key() if partner else None
         if partner is None:
-            partner, key, _secret = create_partner(DEMO_PARTNER, origins=origins)
+            partner, key, _secret = create_partner(DEMO_PARTNER, origins=origins, preview_url=preview_url)
         elif key is None:
             key = issue_key(partner, name="Demo")
+        if partner.preview_url != preview_url:  # a demo partner from before previews, or another port
+            partner.preview_url = preview_url
+            partner.save(update_fields=["preview_url"])
         save_demo_key(key)
 
         self.stdout.write("")
         self.stdout.write(f"Admin:  http://127.0.0.1:{port}/admin/  ({login})")
         self.stdout.write(f"API:    http://127.0.0.1:{port}/api/v1/  docs: http://127.0.0.1:{port}/api/v1/docs/")
-        self.stdout.write(f"Demo partner site: http://127.0.0.1:{port}/partner-demo/")
+        self.stdout.write(f"Demo partner site: http://127.0.0.1:{port}/partner-demo/  (drafts: {preview_url})")
         self.stdout.write(f"Demo partner API key (header 'Authorization: Api-Key <key>'):\n{key}")
