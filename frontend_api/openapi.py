@@ -48,6 +48,11 @@ language. `translations` lists the other languages of a page as `{"locale", "id"
 with `Retry-After`. Too many wrong keys from one address also give 429.
 
 **Browsers.** CORS is answered for the origins registered for your partner.
+
+**Mirroring.** Webhooks and `GET /api/v1/changes/` tell a key of every change in what it may see:
+`page.published` (add or update), `page.unpublished` and `page.deleted` (remove), each with a
+`reason`. Replay the feed from its start (no `since`) to build a mirror, then poll it with the last
+`next` cursor; a cursor older than the retention period is a 410 (`cursor_expired`).
 """
 
 
