@@ -246,3 +246,24 @@ def test_a_webhook_gets_the_same_json_as_the_changes_feed(db, receiver, run_on_c
     page = run_on_commit(lambda: EventPageFactory(title="Netzwerktreffen"))
     run_on_commit(page.unpublish)
     assert receiver.events() == [change.payload for change in PartnerChange.objects.order_by("pk")]
+
+
+def test_a_sharing_change_is_announced_by_the_worker(db, settings, receiver, django_capture_on_commit_callbacks):
+    """With the database queue, a sharing change queues its announcement (partners hear the state the
+    transaction left, once); `db_worker --batch` announces and then delivers."""
+    from plugins.shared.models import PagePartner
+    from tests.search.helpers import DATABASE_QUEUE, run_worker
+
+    partner, _key, _secret = create_partner("Kulturportal", webhook_url=receiver.url)
+    other, _key, _secret = create_partner("Engagement NRW")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = EventPageFactory(title="Netzwerktreffen")
+    told(receiver)
+    settings.TASKS = DATABASE_QUEUE
+    with django_capture_on_commit_callbacks(execute=True):
+        PagePartner.objects.create(page=page, partner=other)
+    assert receiver.received == [] and WebhookDelivery.objects.filter(event="page.unpublished").count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()  # announces; the delivery is queued when that commits
+    run_worker()  # delivers
+    assert told(receiver) == [("page.unpublished", page.pk, "unshared")]
