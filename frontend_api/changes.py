@@ -242,6 +242,7 @@ class Cursor:
     snapshot_after: int | None = None
 
     PATTERN = re.compile(r"1\.(\d{1,19})(?:\.(\d{1,19}))?")
+    ENCODED = re.compile(r"[A-Za-z0-9_-]{1,64}")  # as the OpenAPI document declares it
 
     def encode(self) -> str:
         text = f"1.{self.position}" + (f".{self.snapshot_after}" if self.snapshot_after is not None else "")
@@ -249,11 +250,13 @@ class Cursor:
 
     @classmethod
     def decode(cls, value: str) -> Cursor:
-        try:
-            text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
-        except (binascii.Error, ValueError):
-            text = ""
-        match = cls.PATTERN.fullmatch(text) if len(value) <= 64 else None
+        text = ""
+        if cls.ENCODED.fullmatch(value):
+            try:
+                text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
+            except (binascii.Error, ValueError):
+                pass
+        match = cls.PATTERN.fullmatch(text)
         if match is None:
             raise InvalidParameter("since", f"since must be a cursor this feed returned as `next`, got {value[:60]!r}.")
         return cls(int(match[1]), int(match[2]) if match[2] is not None else None)

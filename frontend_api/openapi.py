@@ -307,6 +307,7 @@ RESPONSE_HEADERS = {
 
 def enum_names() -> dict[str, list[str]]:
     """Stable names for the choice sets of the schema (spectacular would number colliding ones)."""
+    from frontend_api.changes import REASONS as CHANGE_REASONS
     from plugins.shared.models import Organisation, Region
 
     names: dict[str, list[str]] = {
@@ -317,6 +318,8 @@ def enum_names() -> dict[str, list[str]]:
         "SearchEngineEnum": ["opensearch", "database"],
         "HealthStatusEnum": ["ok", "degraded"],
         "CheckStatusEnum": ["ok", "unavailable"],
+        "ChangeEventEnum": list(CHANGE_REASONS),
+        "ChangeReasonEnum": sorted({reason for reasons in CHANGE_REASONS.values() for reason in reasons}),
     }
     for value in schema.CONSTANT_FIELDS:
         names[f"{''.join(part.capitalize() for part in value.split('_'))}TypeEnum"] = [value]
