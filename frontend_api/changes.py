@@ -33,7 +33,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page
@@ -66,7 +66,7 @@ def content_models() -> list[type]:
     return [api.model for api in registry.content_types()]
 
 
-def content_pages(page_ids: Iterable[int]):
+def content_pages(page_ids: Iterable[int]) -> QuerySet:
     return Page.objects.filter(pk__in=list(page_ids)).type(*content_models())
 
 
