@@ -37,9 +37,18 @@ class FrontendApiConfig(AppConfig):
             post_delete.connect(forget_keys, sender=model, dispatch_uid=f"{uid}-deleted")
 
         from django.db.models.signals import pre_delete
+        from wagtail.models import PageViewRestriction
 
-        from frontend_api import webhooks
+        from frontend_api import changes
+        from plugins.shared.models import PagePartner
 
-        page_published.connect(webhooks.on_page_published, dispatch_uid="kulturhub-webhooks-published")
-        page_unpublished.connect(webhooks.on_page_unpublished, dispatch_uid="kulturhub-webhooks-unpublished")
-        pre_delete.connect(webhooks.on_page_pre_delete, dispatch_uid="kulturhub-webhooks-deleted")
+        page_published.connect(changes.on_page_published, dispatch_uid="kulturhub-changes-published")
+        page_unpublished.connect(changes.on_page_unpublished, dispatch_uid="kulturhub-changes-unpublished")
+        pre_delete.connect(changes.on_page_pre_delete, dispatch_uid="kulturhub-changes-deleted")
+        post_page_move.connect(changes.on_page_moved, dispatch_uid="kulturhub-changes-moved")
+        for signal, suffix in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(changes.on_restriction_changed, sender=PageViewRestriction,
+                           dispatch_uid=f"kulturhub-changes-restriction-{suffix}")
+            signal.connect(changes.on_partner_link_changed, sender=PagePartner,
+                           dispatch_uid=f"kulturhub-changes-sharing-{suffix}")
+        post_save.connect(changes.on_partner_saved, sender=Partner, dispatch_uid="kulturhub-changes-new-partner")

@@ -18,6 +18,8 @@ DEFAULTS = {
     "KEY_CHECK_SECONDS": 5,
     # A worker re-reads the content version at most this often (the same holds for publishing).
     "VERSION_CHECK_SECONDS": 1,
+    # Days the changes feed keeps its entries (`prune_changes`); an older cursor answers 410.
+    "CHANGES_RETENTION_DAYS": 30,
 }
 
 PERIODS = {

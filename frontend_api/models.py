@@ -170,3 +170,79 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class AnnouncedAudience(models.Model):
+    """That a partner was last told it may see a page (a `page.published` without a later removal).
+
+    Diffing this against the visibility rule tells who gained and who lost a page, whatever changed:
+    publishing, sharing, a view restriction, a move, a deletion."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("shared.Partner", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "Angekündigte Sichtbarkeit"
+        verbose_name_plural = "Angekündigte Sichtbarkeiten"
+        constraints = [models.UniqueConstraint(fields=["page", "partner"], name="announced_audience_unique")]
+
+    def __str__(self):
+        return f"{self.page_id} → {self.partner_id}"
+
+
+class PartnerChange(models.Model):
+    """One event in a partner's changes feed; the same JSON its webhooks get. The id orders the feed
+    and is the cursor: rows are numbered under the ChangeFeed lock, so ids follow commit order."""
+
+    partner = models.ForeignKey(
+        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="changes"
+    )
+    event = models.CharField("Ereignis", max_length=32)
+    reason = models.CharField("Grund", max_length=32)
+    page_id = models.PositiveBigIntegerField("Seiten-ID")
+    payload = models.JSONField("Inhalt")
+    created_at = models.DateTimeField("Erstellt", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "Änderung für Partner"
+        verbose_name_plural = "Änderungen für Partner"
+        indexes = [models.Index(fields=["partner", "id"], name="partner_change_feed")]
+
+    def __str__(self):
+        return f"{self.event} ({self.reason}) #{self.page_id}"
+
+
+class ChangeFeed(models.Model):
+    """One row: the highest change id written (readers never pass it) and the highest pruned (a cursor
+    below it has lost events: 410). Locked while changes are written, so ids follow commit order."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    last_id = models.BigIntegerField(default=0)
+    pruned_through = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Änderungsprotokoll"
+
+    def __str__(self):
+        return f"Änderungen bis {self.last_id}"
+
+    @classmethod
+    def locked(cls) -> "ChangeFeed":
+        """The row, locked until the transaction ends (created on first use)."""
+        row = cls.objects.select_for_update().filter(pk=cls.SINGLETON).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(pk=cls.SINGLETON)
+            except IntegrityError:
+                pass
+            row = cls.objects.select_for_update().get(pk=cls.SINGLETON)
+        return row
+
+    @classmethod
+    def state(cls) -> tuple[int, int]:
+        """(last_id, pruned_through) as committed."""
+        row = cls.objects.filter(pk=cls.SINGLETON).values_list("last_id", "pruned_through").first()
+        return row or (0, 0)

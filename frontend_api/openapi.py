@@ -58,6 +58,11 @@ language. `translations` lists the other languages of a page as `{"locale", "id"
 with `Retry-After`. Too many wrong keys from one address also give 429.
 
 **Browsers.** CORS is answered for the origins registered for your partner.
+
+**Mirroring.** Webhooks and `GET /api/v1/changes/` tell a key of every change in what it may see:
+`page.published` (add or update), `page.unpublished` and `page.deleted` (remove), each with a
+`reason`. Replay the feed from its start (no `since`) to build a mirror, then poll it with the last
+`next` cursor; a cursor older than the retention period is a 410 (`cursor_expired`).
 """
 
 
@@ -340,6 +345,7 @@ RESPONSE_HEADERS = {
 
 def enum_names() -> dict[str, list[str]]:
     """Stable names for the choice sets of the schema (spectacular would number colliding ones)."""
+    from frontend_api.changes import REASONS as CHANGE_REASONS
     from plugins.shared.models import Organisation, Region
 
     names: dict[str, list[str]] = {
@@ -350,6 +356,8 @@ def enum_names() -> dict[str, list[str]]:
         "SearchEngineEnum": ["opensearch", "database"],
         "HealthStatusEnum": ["ok", "degraded"],
         "CheckStatusEnum": ["ok", "unavailable"],
+        "ChangeEventEnum": list(CHANGE_REASONS),
+        "ChangeReasonEnum": sorted({reason for reasons in CHANGE_REASONS.values() for reason in reasons}),
     }
     for value in schema.CONSTANT_FIELDS:
         names[f"{''.join(part.capitalize() for part in value.split('_'))}TypeEnum"] = [value]

@@ -26,15 +26,17 @@ def bump_content_version(**kwargs) -> None:
 
 def is_content_model(instance) -> bool:
     """Changes to these alter API answers without a page being published: snippets (topics, regions,
-    organisations, contacts …), images, documents, view restrictions, sites, partners."""
+    organisations, contacts …), images, documents, view restrictions, sites, partners, and a page's
+    sharing however it is changed (admin, import, shell)."""
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
 
-    from plugins.shared.models import Partner
+    from plugins.shared.models import PagePartner, Partner
 
     if isinstance(instance, Page):
         return False  # drafts do not change answers; publish/unpublish/delete/move signals cover pages
-    content_models = (TranslatableMixin, AbstractImage, AbstractDocument, PageViewRestriction, Site, Partner)
+    content_models = (
+        TranslatableMixin, AbstractImage, AbstractDocument, PageViewRestriction, Site, Partner, PagePartner)
     return isinstance(instance, content_models)
 
 

@@ -1,5 +1,5 @@
 """/api/v1/: one list and one detail endpoint per registered content type, search, topics and regions,
-drafts for partner previews, health, schema, docs.
+the changes feed, drafts for partner previews, health, schema, docs.
 Any other path below /api/v1/ answers a JSON 404."""
 
 from django.urls import path, re_path, register_converter
@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from frontend_api import registry
 from frontend_api.errors import not_found
 from frontend_api.openapi import KulturhubSchemaGenerator
+from frontend_api.views.changes import ChangesView
 from frontend_api.views.content import views_for
 from frontend_api.views.health import HealthView
 from frontend_api.views.page_ids import ID_PATTERN, PageIdConverter, UnknownIdView
@@ -34,6 +35,7 @@ urlpatterns = [
     path("topics/", TopicListView.as_view(), name="topics-list"),
     path("regions/", RegionListView.as_view(), name="regions-list"),
     path("preview/", PreviewView.as_view(), name="preview"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     path("health/", HealthView.as_view(), name="health"),
     path(
         "schema/",

@@ -13,20 +13,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import json
 import logging
 import time
 
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
-from wagtail.models import Page, PageViewRestriction
 
-from frontend_api import registry
-from frontend_api.models import Webhook, WebhookAttempt, WebhookDelivery
+from frontend_api.models import WebhookAttempt, WebhookDelivery
 from frontend_api.webhook_targets import RefusedTarget, url_refusal, webhook_session
 
 logger = logging.getLogger("kulturhub.webhooks")
@@ -50,48 +47,6 @@ def retry_delay(attempt_count: int) -> datetime.timedelta:
     """30 s, 1 min, 2 min, … up to 6 h between attempts."""
     base = float(getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 30))
     return datetime.timedelta(seconds=min(base * 2 ** max(attempt_count - 1, 0), 6 * 3600))
-
-
-def audience_webhooks(page: Page) -> list[Webhook]:
-    """Active webhooks of active partners who may see this page when it is live."""
-    if PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists():
-        return []
-    shared_with = list(page.partner_links.values_list("partner_id", flat=True)) if hasattr(
-        page, "partner_links") else []
-    webhooks = Webhook.objects.filter(active=True, partner__active=True).select_related("partner")
-    if shared_with:
-        webhooks = webhooks.filter(Q(partner_id__in=shared_with))
-    return list(webhooks)
-
-
-def payload(event: str, page: Page) -> dict | None:
-    api = registry.for_model(type(page))
-    if api is None:
-        return None
-    return {
-        "event": event,
-        "type": api.name,
-        "id": page.pk,
-        "locale": page.locale.language_code,
-        "url": page.full_url,
-        "occurred_at": timezone.localtime().isoformat(timespec="seconds"),
-    }
-
-
-def record_page_event(event: str, page: Page) -> list[WebhookDelivery]:
-    """Creates the deliveries for `event` on `page` and sends them once the transaction commits."""
-    page = page.specific_deferred if type(page) is Page else page
-    body = payload(event, page)
-    if body is None:
-        return []
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    deliveries = [
-        WebhookDelivery.objects.create(webhook=webhook, event=event, page_id=page.pk, body=raw)
-        for webhook in audience_webhooks(page)
-    ]
-    for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.enqueue(pk))
-    return deliveries
 
 
 def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
@@ -166,25 +121,3 @@ def redeliver(delivery: WebhookDelivery) -> bool:
         if updated:
             transaction.on_commit(lambda: deliver_webhook.enqueue(delivery.pk))
     return bool(updated)
-
-
-# signal receivers -----------------------------------------------------------------------------
-
-def on_page_published(sender, instance, **kwargs) -> None:
-    record_page_event(PUBLISHED, instance)
-
-
-def on_page_unpublished(sender, instance, **kwargs) -> None:
-    # Wagtail unpublishes a live page in memory just before deleting it; partners get page.deleted then.
-    if Page.objects.filter(pk=instance.pk, live=True).exists():
-        return
-    record_page_event(UNPUBLISHED, instance)
-
-
-def on_page_pre_delete(sender, instance, **kwargs) -> None:
-    """Deletions are recorded before the row goes, while audience and URL can still be read."""
-    if registry.for_model(type(instance)) is None:
-        return
-    # The database, not the instance in memory, says whether partners could see the page until now.
-    if Page.objects.filter(pk=instance.pk, live=True).exists():
-        record_page_event(DELETED, instance)

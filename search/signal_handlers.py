@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from plugins.shared.commit_batches import collect_on_commit
 from plugins.shared.models import PagePartner, Partner
 from search import client, registry
 
@@ -74,6 +75,15 @@ def restriction_changed(sender, instance, **kwargs) -> None:
 
     if instance.page_id:
         enqueue(update_subtree, instance.page_id)
+
+
+def sharing_changed(sender, instance, **kwargs) -> None:
+    """A page's partners are its documents' audience; changed row by row (a publish rewrites them all,
+    an import or a shell may change any), so the page is updated once, when the transaction commits."""
+    from search.tasks import update_pages
+
+    if instance.page_id:
+        collect_on_commit("kulturhub-search-sharing", instance.page_id, lambda ids: enqueue(update_pages, ids))
 
 
 def referencing_pages(instance, depth: int = 2) -> set[int]:
@@ -151,6 +161,8 @@ def connect() -> None:
     post_delete.connect(
         restriction_changed, sender=PageViewRestriction, dispatch_uid=DISPATCH_PREFIX + "unrestricted"
     )
+    post_save.connect(sharing_changed, sender=PagePartner, dispatch_uid=DISPATCH_PREFIX + "shared")
+    post_delete.connect(sharing_changed, sender=PagePartner, dispatch_uid=DISPATCH_PREFIX + "unshared")
     for model in snippet_models():
         uid = f"{DISPATCH_PREFIX}{model._meta.label_lower}"
         post_save.connect(snippet_changed, sender=model, dispatch_uid=uid)

@@ -28,7 +28,7 @@ class ErrorDetailSerializer(serializers.Serializer):
         help_text="Stable machine-readable code, e.g. invalid_parameter, "
         "unknown_parameter, missing_parameter, not_authenticated, invalid_key, "
         "key_revoked, key_expired, partner_inactive, not_found, "
-        "method_not_allowed, rate_limited, search_unavailable"
+        "method_not_allowed, rate_limited, search_unavailable, cursor_expired"
     )
     detail = serializers.CharField(help_text="What went wrong, for the developer: expected and given values")
     field = serializers.CharField(required=False, help_text="The query parameter at fault, when there is one")
