@@ -5,7 +5,7 @@ the draft, view restrictions on the page and its ancestors); otherwise 403 `prev
 partner holds a token for the page anyway, so a 404 would hide nothing and explain less. Never cached.
 """
 
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -40,7 +40,9 @@ def draft_data(api, draft, context: SerializationContext) -> dict:
 def preview_serializer(api) -> type[serializers.Serializer]:
     detail = item_serializer(api, detail=True)
     preview = serializers.BooleanField(help_text="Always true: a draft, not (yet) what the detail answers")
-    return type(f"{api.schema_name}PreviewSerializer", (detail,), {"preview": preview})
+    serializer = type(f"{api.schema_name}PreviewSerializer", (detail,), {"preview": preview})
+    # Its own component: the detail's component name is inherited otherwise, and the two would merge.
+    return extend_schema_serializer(component_name=f"{api.schema_name}Preview")(serializer)
 
 
 def preview_schema():

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shared', '0002_partner_created_label'),
+        ('shared', '0003_wordpressimport'),
     ]
 
     operations = [
