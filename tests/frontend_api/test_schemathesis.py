@@ -100,14 +100,16 @@ def test_the_tested_document_is_the_served_one(anon):
 
 
 def broken_rule(case) -> str | None:
-    """The parameter a valid-looking request gets its 400 for when it breaks a rule between two
-    parameters: OpenAPI 3.0 can only describe those in words (search: offset + limit at most 1000;
-    from not after to), so schemathesis generates such requests as valid ones."""
+    """The parameter a valid-looking request gets its 400 for when it breaks a rule OpenAPI 3.0 can only
+    describe in words (search: offset + limit at most 1000; from not after to; the changes feed's
+    `since` must be a cursor the feed handed out), so schemathesis generates such requests as valid ones."""
     query = {name: value for name, value in (case.query or {}).items() if value not in ("", None)}
     if case.path == "/api/v1/search/" and int(query.get("offset", 0)) + int(query.get("limit", 10)) > MAX_WINDOW:
         return "offset"
     if "from" in query and "to" in query and str(query["to"]) < str(query["from"]):
         return "to"
+    if case.path == "/api/v1/changes/" and "since" in query:
+        return "since"  # an opaque cursor is valid only as this feed returned it; generated ones never are
     return None
 
 
