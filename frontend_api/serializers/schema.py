@@ -145,6 +145,10 @@ class HealthChecksSerializer(serializers.Serializer):
     pending_index_updates = serializers.IntegerField(
         allow_null=True, help_text="Queued search index updates not yet applied"
     )
+    search_drift = serializers.IntegerField(
+        allow_null=True,
+        help_text="Documents the last index reconciliation found missing, stale or extra and not yet repaired",
+    )
 
 
 class HealthSerializer(serializers.Serializer):
