@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.frontend_api.conftest import api, fresh_cache, run_on_commit  # noqa: F401 - shared fixtures
 from tests.frontend_api.receivers import Receiver
+from tests.search.conftest import opensearch_cluster  # noqa: F401 - shared fixture
 
 
 class Clock:
