@@ -50,10 +50,10 @@ from plugins.shared.visibility import audiences, restricted, visible_to
 logger = logging.getLogger("kulturhub.webhooks")
 
 # Causes: what happened to the pages being announced.
-PUBLISH, UNPUBLISH, DELETE, SHARING, RESTRICTION, MOVE = (
-    "published", "unpublished", "deleted", "shared", "restriction", "moved")
+PUBLISH, UNPUBLISH, DELETE, SHARING, RESTRICTION, MOVE, SWEEP = (
+    "published", "unpublished", "deleted", "shared", "restriction", "moved", "swept")
 GAINED_BECAUSE = {PUBLISH: "published", UNPUBLISH: "published", SHARING: "shared",
-                  RESTRICTION: "unrestricted", MOVE: "unrestricted"}
+                  RESTRICTION: "unrestricted", MOVE: "unrestricted", SWEEP: "published"}
 KEPT_BECAUSE = {PUBLISH: "published", MOVE: "moved"}  # other causes change nothing a partner shows
 REASONS = {
     PUBLISHED: ["published", "shared", "unrestricted", "moved"],
@@ -210,6 +210,31 @@ def seed_partner(partner: Partner) -> None:
     AnnouncedAudience.objects.bulk_create(
         [AnnouncedAudience(page_id=pk, partner_id=partner.pk) for pk in ids], ignore_conflicts=True
     )
+
+
+def sweep_audiences(chunk: int = 500) -> int:
+    """Announces whatever a partner was not told: an announcement lost between a commit and its queued
+    task (a crash), or a page made live without Wagtail's publish signal. Reads the recorded audiences
+    and the visibility rule for every content page, in chunks; an unchanged audience costs nothing
+    else. For the worker's periodic jobs; returns the number of events recorded."""
+    ids = list(Page.objects.type(*content_models()).order_by("pk").values_list("pk", flat=True))
+    # Pages gone from the tree but still recorded (a deletion whose announcement was lost).
+    gone = set(AnnouncedAudience.objects.exclude(page_id__in=ids).values_list("page_id", flat=True))
+    if gone:
+        AnnouncedAudience.objects.filter(page_id__in=gone).delete()
+        logger.warning("forgot the audiences of %d pages that no longer exist", len(gone))
+    events = 0
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        now = audiences(part)
+        told: dict[int, set[int]] = defaultdict(set)
+        for page_id, partner_id in AnnouncedAudience.objects.filter(page_id__in=part).values_list(
+                "page_id", "partner_id"):
+            told[page_id].add(partner_id)
+        differing = [pk for pk in part if told[pk] != set(now[pk])]
+        if differing:
+            events += len(announce(differing, SWEEP))
+    return events
 
 
 def prune_changes(now: datetime.datetime | None = None) -> int:

@@ -77,16 +77,26 @@ def sync_pages(page_ids: Iterable[int], *, alias_hints: dict[int, str] | None = 
             result.indexed.append(pk)
         else:
             result.removed.append(pk)
+    from search import reconcile
+
     with transaction.atomic():
         for doc in documents:
             database.store(doc)
         for pk in result.removed:
             database.remove(pk)
+        reconcile.clear(reconcile.DATABASE, page_ids)
     if client.opensearch_configured():
         from search.backends import opensearch
 
         hints = alias_hints or {}
-        opensearch.write(documents, [(pk, hints.get(pk)) for pk in result.removed])
+        deletions = [(pk, hints.get(pk)) for pk in result.removed]
+        # A live page found under an alias it no longer belongs to (reconciliation's hint) leaves it.
+        for doc in documents:
+            hint = hints.get(doc["id"])
+            if hint and hint != client.alias_name(doc["type"], doc["locale"]):
+                deletions.append((doc["id"], hint))
+        opensearch.write(documents, deletions)
+        reconcile.clear(reconcile.OPENSEARCH, page_ids)
     return result
 
 
@@ -213,6 +223,10 @@ def rebuild_database(
             alias = client.alias_name(definition.type, language)
             report.indexed[alias] = counts.get((definition.type, language), 0)
     report.expected = expected_counts()
+    if report.ok:
+        from search import reconcile
+
+        reconcile.clear_engine(reconcile.DATABASE)
     report.seconds = time.monotonic() - started
     return report
 
@@ -256,6 +270,10 @@ def rebuild_opensearch(*, progress: bool = False) -> RebuildReport:
             report.failures.append(
                 f"{alias}: {report.indexed[alias]} documents indexed, {report.expected[alias]} live pages"
             )
+    if report.ok:
+        from search import reconcile
+
+        reconcile.clear_engine(reconcile.OPENSEARCH)
     report.seconds = time.monotonic() - started
     return report
 

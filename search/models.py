@@ -72,3 +72,29 @@ class SearchDocumentTag(models.Model):
 
     def __str__(self):
         return f"{self.kind}={self.value}"
+
+
+class IndexDrift(models.Model):
+    """A document an engine holds differently from the database (missing, stale or extra), as the
+    last reconciliation found it. An index update that rewrites the page clears its rows, so the
+    drift reported by health and `search_status` shrinks as the queue repairs it."""
+
+    MISSING, STALE, EXTRA = "missing", "stale", "extra"
+    KINDS = [(MISSING, "fehlt"), (STALE, "veraltet"), (EXTRA, "überzählig")]
+
+    engine = models.CharField(max_length=16)
+    alias = models.CharField(max_length=200)
+    page_id = models.IntegerField(db_index=True)
+    kind = models.CharField(max_length=8, choices=KINDS)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Indexabweichung"
+        verbose_name_plural = "Indexabweichungen"
+        indexes = [models.Index(fields=["engine", "alias"])]
+        constraints = [
+            models.UniqueConstraint(fields=["engine", "alias", "page_id"], name="search_drift_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.engine} {self.alias} {self.page_id}: {self.kind}"

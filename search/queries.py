@@ -156,11 +156,23 @@ def search(
     return run(request)
 
 
+def opensearch_can_answer(request: SearchRequest) -> bool:
+    """OpenSearch is configured, not known to be down, and none of the aliases searched is known to
+    be incomplete or out of date (reconciliation found drift that the queue has not repaired yet):
+    the database copy answers then, as in an outage."""
+    from search import reconcile
+
+    if not client.opensearch_configured() or client.recently_down():
+        return False
+    aliases = [client.alias_name(type_name, request.locale) for type_name in request.types]
+    return not reconcile.has_drift(reconcile.OPENSEARCH, aliases)
+
+
 def run(request: SearchRequest) -> dict:
     """A validated request on OpenSearch when it can answer, else on the database."""
     from search.backends import database
 
-    if client.opensearch_configured() and not client.recently_down():
+    if opensearch_can_answer(request):
         from search.backends import opensearch
 
         try:
@@ -187,7 +199,7 @@ def suggest(q: str, *, partner, locale: str, limit: int = 8) -> list[dict]:
     )
     from search.backends import database
 
-    if client.opensearch_configured() and not client.recently_down():
+    if opensearch_can_answer(request):
         from search.backends import opensearch
 
         try:

@@ -47,6 +47,13 @@ def pending_index_updates() -> int:
     return pending_tasks().count()
 
 
+def search_drift() -> int:
+    """Documents the last reconciliation found missing, stale or extra, not yet rewritten."""
+    from search.reconcile import drift_total
+
+    return drift_total()
+
+
 def pending_by_alias() -> tuple[dict[str, int], int]:
     """Pending updates per alias where the task names its pages, and those that may touch any alias."""
     from wagtail.models import Page
@@ -82,13 +89,15 @@ def pending_by_alias() -> tuple[dict[str, int], int]:
 
 
 def index_status() -> list[dict]:
-    """Per alias: alias, documents (None when the engine cannot say), expected live pages, pending."""
-    from search import indexing
+    """Per alias: alias, documents (None when the engine cannot say), expected live pages, pending,
+    drift (documents the last reconciliation found missing, stale or extra in this engine)."""
+    from search import indexing, reconcile
     from search.models import SearchDocument
 
     expected = indexing.expected_counts()
     pending, unknown = pending_by_alias()
     engine = "opensearch" if client.opensearch_configured() else "database"
+    drift = reconcile.drift_by_alias()
     documents: dict[str, int | None] = {}
     if engine == "opensearch":
         from search.backends import opensearch
@@ -118,6 +127,7 @@ def index_status() -> list[dict]:
             "documents": documents.get(alias),
             "expected": expected[alias],
             "pending": pending.get(alias, 0) + unknown,
+            "drift": drift.get((engine, alias), 0),
         }
         for alias in expected
     ]

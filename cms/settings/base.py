@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command extends theirs (heartbeat, periodic jobs).
+    "cms.operations",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -200,6 +202,22 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # Background work (index updates, webhooks, Wagtail's own tasks): durable database queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Jobs the worker runs between polls (cms.operations.periodic): name -> dotted path and interval.
+KULTURHUB_PERIODIC_JOBS = {
+    "publish_scheduled": {"job": "cms.operations.jobs.publish_scheduled", "seconds": 30},
+    "recover_dead_tasks": {"job": "cms.operations.jobs.recover_dead_tasks", "seconds": 30},
+    "reconcile_search_index": {
+        "job": "cms.operations.jobs.reconcile_search_index",
+        "seconds": float(os.environ.get("SEARCH_RECONCILE_SECONDS", "60")),
+    },
+    "prune_task_results": {"job": "cms.operations.jobs.prune_task_results", "seconds": 3600},
+    "sweep_partner_audiences": {"job": "cms.operations.jobs.sweep_partner_audiences", "seconds": 300},
+    "prune_partner_changes": {"job": "cms.operations.jobs.prune_partner_changes", "seconds": 3600},
+}
+# A worker silent for longer than this is dead: its running task goes back to the queue.
+KULTURHUB_WORKER_HEARTBEAT_SECONDS = 10
+KULTURHUB_WORKER_STALE_SECONDS = 60
+KULTURHUB_TASK_RESULT_DAYS = 14
 
 # Partner API
 REST_FRAMEWORK = {

@@ -3,7 +3,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEV_SECRET_KEY, SECRET_KEY, env_bool, env_list
+from .base import DEV_SECRET_KEY, KULTURHUB_PERIODIC_JOBS, SECRET_KEY, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -34,3 +34,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Comparing every document with the database every five minutes is plenty for production.
+KULTURHUB_PERIODIC_JOBS["reconcile_search_index"]["seconds"] = float(os.environ.get("SEARCH_RECONCILE_SECONDS", "300"))

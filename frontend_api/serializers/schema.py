@@ -146,11 +146,10 @@ class HealthChecksSerializer(serializers.Serializer):
         allow_null=True, help_text="Queued search index updates not yet applied"
     )
     search_drift = serializers.IntegerField(
-        required=False,
         allow_null=True,
         min_value=0,
-        help_text="Documents the search index is known to miss, hold stale or hold in excess; "
-        "0 when it matches the database",
+        help_text="Documents the last index reconciliation found missing, stale or extra and not yet repaired; "
+        "0 when the index matches the database",
     )
 
 

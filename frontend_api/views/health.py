@@ -44,6 +44,16 @@ def pending_updates() -> int | None:
         return None
 
 
+def search_drift() -> int | None:
+    from search.status import search_drift as drift
+
+    try:
+        return drift()
+    except Exception:  # noqa: BLE001
+        logger.exception("reading the search index drift failed")
+        return None
+
+
 class HealthView(JSONOnlyMixin, APIView):
     authentication_classes: list = []
     permission_classes: list = []
@@ -53,7 +63,9 @@ class HealthView(JSONOnlyMixin, APIView):
         summary="Health of the hub",
         tags=["health"],
         auth=[],
-        description="No key needed. `degraded` when search is unavailable (lists and details still work); "
+        description="No key needed. `degraded` when search is unavailable or the index is known to differ "
+        "from the database (`search_drift`: searches then answer from the database; lists and details "
+        "still work); "
         "503 "
         "when the database is unavailable.",
         responses={
@@ -67,8 +79,10 @@ class HealthView(JSONOnlyMixin, APIView):
             "database": database,
             "search": search_status(),
             "pending_index_updates": pending_updates() if database == "ok" else None,
+            "search_drift": search_drift() if database == "ok" else None,
         }
-        status = "ok" if database == "ok" and checks["search"] == "ok" else "degraded"
+        healthy = database == "ok" and checks["search"] == "ok" and not checks["search_drift"]
+        status = "ok" if healthy else "degraded"
         return Response(
             {"status": status, "checks": checks},
             status=200 if database == "ok" else 503,

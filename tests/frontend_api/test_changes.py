@@ -216,3 +216,22 @@ def test_replaying_the_feed_mirrors_exactly_what_the_key_may_see(api, other_api,
         fresh = Mirror(mirror.client)  # a mirror started now: the snapshot alone
         fresh.catch_up(limit=3, to_the_end=True)
         assert fresh.pages == mirror.pages
+
+
+def test_the_sweep_tells_partners_what_an_announcement_missed(api, other_api, run_on_commit):
+    """A change made without any signal (a queryset update, as a crash between commit and the queued
+    announcement would leave it) reaches partners with the worker's periodic sweep, once."""
+    from frontend_api.changes import sweep_audiences
+
+    a, b = api.partner, other_api.partner
+    page = run_on_commit(lambda: EventPageFactory(title="Erst A, dann B", partners=[a]))
+    _entries, cursor_a = read_all(api)
+    _entries, cursor_b = read_all(other_api)
+
+    PagePartner.objects.filter(page=page).update(partner=b)  # no signal fires
+    assert read_all(api, cursor_a)[0] == [] and read_all(other_api, cursor_b)[0] == []
+
+    assert sweep_audiences() == 2
+    assert events(read_all(api, cursor_a)[0]) == [("page.unpublished", page.pk, "unshared")]
+    assert events(read_all(other_api, cursor_b)[0]) == [("page.published", page.pk, "published")]
+    assert sweep_audiences() == 0  # told once

@@ -56,6 +56,7 @@ def test_backoff_doubles_up_to_the_cap(settings):
 def test_a_failed_write_is_retried_later_with_an_attempt_counter(queue, monkeypatch):
     # A delay long enough that the worker's pass cannot pick up the retry itself on a slow machine.
     queue.SEARCH_RETRY_BASE_SECONDS = 60
+    queue.SEARCH_RETRY_MAX_SECONDS = 600  # the fixture's cap of 0.2 s would make the retry due at once
     page = ProjectPageFactory(title="Kulturscheune Oderbruch")
     from search import indexing
 

@@ -2,7 +2,7 @@ def test_health_answers_the_contract_shape(anon):
     response = anon.get("/api/v1/health/")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     body = response.json()
-    assert body == {"status": "ok", "checks": {"database": "ok", "search": "ok", "pending_index_updates": 0}}
+    assert body == {"status": "ok", "checks": {"database": "ok", "search": "ok", "pending_index_updates": 0, "search_drift": 0}}
 
 
 def test_search_unavailable_is_degraded_but_200(anon, monkeypatch):

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """Running the hub unattended: the worker's periodic jobs (scheduled publishing, recovery of tasks
+    whose worker died, index reconciliation) and worker liveness. Top layer: it may know every app."""
+
+    name = "cms.operations"
+    label = "operations"
+    verbose_name = "Betrieb"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,113 @@
+"""Reconciliation: an index that lost, kept or changed documents behind the hub's back is found out
+per document, reported, avoided by searches, and repaired through the queue."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from plugins.events.factories import EventPageFactory
+from plugins.projects.factories import ProjectPageFactory
+from search import client, indexing, queries, reconcile, status
+from tests.search.conftest import delete_prefix
+from tests.search.helpers import DATABASE_QUEUE, database_state, drain, opensearch_state
+
+pytestmark = pytest.mark.django_db
+
+
+def search(text, locale="de"):
+    answer = queries.search(text, partner=None, locale=locale)
+    return answer["engine"], {r["id"] for r in answer["results"]}
+
+
+def health() -> dict:
+    return Client().get("/api/v1/health/").json()
+
+
+def test_database_engine_drift_is_found_and_repaired(settings):
+    """Without OpenSearch the database engine's own rows are compared the same way."""
+    from search.backends import database
+    from search.models import SearchDocument
+
+    kept = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    lost = ProjectPageFactory(title="Kulturscheune Barnim")
+    changed = EventPageFactory(title="Sommerfest der Kulturscheune")
+    assert reconcile.reconcile().drift == 0
+    settings.TASKS = DATABASE_QUEUE
+    database.remove(lost.pk)
+    SearchDocument.objects.filter(pk=changed.pk).update(title="Winterfest")
+    report = reconcile.reconcile()
+    by_kind = {(d.alias, kind): ids for d in report.aliases for kind, ids in
+               (("missing", d.missing), ("stale", d.stale), ("extra", d.extra)) if ids}
+    assert by_kind == {
+        (client.alias_name("projects", "de"), "missing"): {lost.pk},
+        (client.alias_name("events", "de"), "stale"): {changed.pk},
+    }
+    assert health()["status"] == "degraded" and health()["checks"]["search_drift"] == 2
+    rows = {row["alias"]: row for row in status.index_status()}
+    assert rows[client.alias_name("projects", "de")]["drift"] == 1
+    out = StringIO()
+    call_command("search_status", stdout=out)
+    [projects] = [line.split() for line in out.getvalue().splitlines() if line.startswith(f"{client.alias_name('projects', 'de')} ")]
+    assert projects[1:] == ["1", "2", "1", "1", "updating"]  # documents, expected, pending, drift, state
+    drain()
+    assert health()["checks"]["search_drift"] == 0 and health()["status"] == "ok"
+    assert reconcile.reconcile().drift == 0
+    assert search("Kulturscheune")[1] == {kept.pk, lost.pk, changed.pk}
+
+
+@pytest.mark.opensearch
+def test_an_emptied_opensearch_heals_without_an_operator(opensearch_prefix):
+    # Settings changed with nested contexts only: the fixture's own override must be undone last.
+    from django.conf import settings
+
+    kept = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    edited = ProjectPageFactory(title="Kulturscheune Barnim")
+    event = EventPageFactory(title="Sommerfest der Kulturscheune")
+    deleted = EventPageFactory(title="Herbstmarkt in der Kulturscheune")
+    assert indexing.rebuild_opensearch().ok
+    assert search("Kulturscheune") == ("opensearch", {kept.pk, edited.pk, event.pk, deleted.pk})
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        # Behind the hub's back: every index is gone (an OpenSearch restarted without its data).
+        delete_prefix(settings.OPENSEARCH_URL, opensearch_prefix)
+        report = reconcile.reconcile()
+        expected_total = sum(len(ids) for ids in database_state().values())
+        assert report.drift == expected_total > 0
+        body = health()
+        assert body["status"] == "degraded" and body["checks"]["search_drift"] == expected_total
+        assert body["checks"]["search"] == "ok"
+        # The aliases exist again, empty: searches answer from the database meanwhile, complete.
+        assert search("Kulturscheune") == ("database", {kept.pk, edited.pk, event.pk, deleted.pk})
+
+        drain()
+        assert opensearch_state() == database_state()
+        assert health() == {
+            "status": "ok",
+            "checks": {"database": "ok", "search": "ok", "pending_index_updates": 0, "search_drift": 0},
+        }
+        assert search("Kulturscheune") == ("opensearch", {kept.pk, edited.pk, event.pk, deleted.pk})
+
+        # A document edited directly in OpenSearch, and one left behind for a page deleted without
+        # its update (the delete's task lost): both found, both repaired.
+        os_client = client.get_client()
+        projects = client.alias_name("projects", "de")
+        source = os_client.get(index=projects, id=str(edited.pk))["_source"]
+        os_client.index(index=projects, id=str(edited.pk), body={**source, "title": "Falscher Titel"}, refresh=True)
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+            deleted.delete()
+        assert deleted.pk in opensearch_state()[client.alias_name("events", "de")]
+        report = reconcile.reconcile()
+        found = {(d.engine, kind, pk) for d in report.aliases
+                 for kind, ids in (("missing", d.missing), ("stale", d.stale), ("extra", d.extra)) for pk in ids}
+        assert found == {
+            ("opensearch", "stale", edited.pk),
+            ("opensearch", "extra", deleted.pk),
+            ("database", "extra", deleted.pk),
+        }
+        assert health()["checks"]["search_drift"] == 3
+        drain()
+        assert opensearch_state() == database_state()
+        assert health()["status"] == "ok"
+        assert search("Kulturscheune") == ("opensearch", {kept.pk, edited.pk, event.pk})
