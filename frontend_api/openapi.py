@@ -30,11 +30,16 @@ is a 401 whose `code` says which (`not_authenticated`, `invalid_key`, `key_revok
 400 (`unknown_parameter`) rather than silently ignored, so typos show; parameters starting with `_`
 (cache busters) are ignored, and an empty value counts as not given.
 
-**Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German.
-A detail answers the page its id names; with `locale` it answers that page's translation (another
-id) or, when there is none, the page itself with `"fallback": true`. Topics, regions, organisations
-and contacts come in the answer's language when translated; their slugs are the same in every
-language. `translations` lists the other languages of a page as `{"locale", "id"}`.
+**Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German: one
+item per page, in that language when it has a published, fully translated version the key may see,
+otherwise in its source language with `"fallback": true` and its real `locale`. Every item carries
+`fallback`. A detail answers the page its id names; with `locale` it answers that page's translation
+(another id) or, when there is none, the source with `"fallback": true`. Untranslated text is never
+presented as a translation: a translation published with untranslated segments counts as missing (in
+search too). A detail's `translation_outdated` is true when the source was republished with changes
+after the translation was last published. Topics, regions, organisations and contacts come in the
+answer's language when translated; their slugs are the same in every language. `translations` lists
+the other languages of a page as `{"locale", "id"}`.
 
 **Rich text** is clean HTML: links to pages carry `data-page-type`, `data-page-id` and `data-api-url`
 (links to pages your key may not see are reduced to their text), document links `data-document-id`.
@@ -146,8 +151,8 @@ def fields_parameter(names: list[str]) -> OpenApiParameter:
         {"type": "array", "items": {"type": "string", "enum": names}},
         style="form",
         explode=False,
-        description="Comma-separated subset of fields to answer; id, type and locale are always included. An "
-        "unknown field is a 400.",
+        description="Comma-separated subset of fields to answer; id, type, locale and fallback (and in a "
+        "detail translation_outdated) are always included. An unknown field is a 400.",
     )
 
 
@@ -164,12 +169,6 @@ def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Se
     fields = detail_fields(api) if detail else list_fields(api)
     attrs = {name: copy.deepcopy(field.schema) for name, field in fields.items()}
     attrs["type"] = constant_field(api.name)()
-    if detail:
-        attrs["fallback"] = serializers.BooleanField(
-            help_text="true when the requested locale has no translation the key may see and the page "
-            "answers "
-            "in its own language instead"
-        )
     suffix = "Detail" if detail else "Item"
     return type(f"{api.schema_name}{suffix}Serializer", (serializers.Serializer,), attrs)
 
@@ -222,7 +221,7 @@ def document_views(api: ContentTypeAPI, list_view, detail_view):
         description=f"{api.description}\n\nThe id names a page in one language. Without `locale` the page "
         "answers in "
         "its own language; with `locale` it answers its translation into that language (a different "
-        "id), or itself with `fallback: true` when there is none.",
+        "id), or the source with `fallback: true` when there is no published, fully translated one.",
         tags=[api.name],
         parameters=[
             OpenApiParameter("id", int, location=OpenApiParameter.PATH, description="Page id"),

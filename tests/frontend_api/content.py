@@ -67,13 +67,17 @@ def body_with_everything(linked_page=None, linked_document=None, picture=None):
     ]
 
 
-def translate(obj, strings: dict[str, str], locale_code: str = "en"):
-    """The `locale_code` translation of `obj` through wagtail-localize, with `strings` (source -> target)."""
+def translate(obj, strings: dict[str, str], locale_code: str = "en", *, complete: bool = True,
+              publish: bool = True):
+    """The `locale_code` translation of `obj` through wagtail-localize, with `strings` (source -> target).
+    `complete`: every other segment (slug, names) is confirmed as it is, so the translation is finished;
+    otherwise those segments stay untranslated."""
     locale = Locale.objects.get(language_code=locale_code)
     # wagtail-localize publishes page translations on commit, which the test transaction never reaches.
     with TestCase.captureOnCommitCallbacks(execute=True):
         translated = translate_with_strings(
-            obj, locale, merge(plain_pair(src, dst) for src, dst in strings.items())
+            obj, locale, merge(plain_pair(src, dst) for src, dst in strings.items()), publish=publish,
+            confirm_rest=complete,
         )
     translated.refresh_from_db()
     return translated
