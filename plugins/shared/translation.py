@@ -8,9 +8,11 @@ Translation per target locale and StringTranslations per segment, so later sourc
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail_localize.fields import get_translatable_fields
@@ -54,7 +56,14 @@ def translate_with_strings(instance, locale: Locale, strings: Mapping[str, str],
     )
     segments = StringSegment.objects.filter(source=source).select_related("string", "context")
     for segment in segments:
-        translated = strings.get(segment.string.data, segment.string.data if confirm_rest else None)
+        translated = strings.get(segment.string.data)
+        if translated is None and confirm_rest:
+            # kept as it is, unless a translator already translated it
+            StringTranslation.objects.get_or_create(
+                translation_of=segment.string, locale=locale, context=segment.context,
+                defaults={"data": segment.string.data,
+                          "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+            )
         if translated is None:
             continue
         StringTranslation.objects.update_or_create(
@@ -100,9 +109,23 @@ def content_fingerprint(model: type, data: dict) -> str:
         value = data.get(name)
         if isinstance(value, list) and all(isinstance(item, dict) for item in value):
             value = [{k: v for k, v in item.items() if k not in CHILD_IDENTITY} for item in value]
+        else:
+            value = canonical(model, name, value)
         content[name] = value
     encoded = json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def canonical(model: type, name: str, value):
+    """One spelling per value: a decimal read from the database ("5000.00") equals the one assigned in
+    Python ("5000")."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if isinstance(field, models.DecimalField) and value not in (None, ""):
+        return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places)))
+    return value
 
 
 def page_fingerprint(page: Page) -> str:
