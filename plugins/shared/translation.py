@@ -142,6 +142,8 @@ def record_publication(page: Page) -> None:
     recorded (every segment translated? made from the source's current content?); as a source, its
     translations are marked outdated when the content they were made from differs from what is now live.
     A page that is neither has no state: it was written in its own language."""
+    if type(page) is Page:
+        page = page.specific  # the fingerprint reads the type's own translatable fields
     translation = (
         Translation.objects.filter(
             source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
