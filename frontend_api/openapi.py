@@ -16,7 +16,7 @@ from frontend_api.pagination import MAX_SEARCH_WINDOW as MAX_WINDOW
 from frontend_api.params import MAX_INTEGER, SLUG_PATTERN
 from frontend_api.registry import ContentTypeAPI, type_names
 from frontend_api.serializers import schema
-from frontend_api.serializers.items import ALWAYS, detail_fields, list_fields
+from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, list_fields
 
 API_DESCRIPTION = """\
 Projects, experience reports, events and funding information of the network, for partner sites.
@@ -36,15 +36,20 @@ search `offset + limit` is at most 1000 (a 400 naming `to` or `offset`). Values 
 a few ways a client need not rely on: surrounding spaces are trimmed, `locale` takes any case and
 regional variants (`en-GB`), and booleans also take `1`/`0`/`yes`/`no`.
 
-**Partial answers.** `fields` selects the properties of each item; `id`, `type` and `locale` (and a
-detail's `fallback`) are always present, so only those are `required` in the item schemas: without
-`fields`, every property listed is present.
+**Partial answers.** `fields` selects the properties of each item; `id`, `type`, `locale` and
+`fallback` (and a detail's `translation_outdated`) are always present, so only those are `required` in
+the item schemas: without `fields`, every property listed is present.
 
-**Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German.
-A detail answers the page its id names; with `locale` it answers that page's translation (another
-id) or, when there is none, the page itself with `"fallback": true`. Topics, regions, organisations
-and contacts come in the answer's language when translated; their slugs are the same in every
-language. `translations` lists the other languages of a page as `{"locale", "id"}`.
+**Languages.** Lists answer in `locale`, else the best match of `Accept-Language`, else German: one
+item per page, in that language when it has a published, fully translated version the key may see,
+otherwise in its source language with `"fallback": true` and its real `locale`. Every item carries
+`fallback`. A detail answers the page its id names; with `locale` it answers that page's translation
+(another id) or, when there is none, the source with `"fallback": true`. Untranslated text is never
+presented as a translation: a translation published with untranslated segments counts as missing (in
+search too). A detail's `translation_outdated` is true when the source was republished with changes
+after the translation was last published. Topics, regions, organisations and contacts come in the
+answer's language when translated; their slugs are the same in every language. `translations` lists
+the other languages of a page as `{"locale", "id"}`.
 
 **Rich text** is clean HTML: links to pages carry `data-page-type`, `data-page-id` and `data-api-url`
 (links to pages your key may not see are reduced to their text), document links `data-document-id`.
@@ -162,8 +167,8 @@ def fields_parameter(names: list[str]) -> OpenApiParameter:
         {"type": "array", "items": {"type": "string", "enum": names}},
         style="form",
         explode=False,
-        description="Comma-separated subset of fields to answer; id, type and locale are always included. An "
-        "unknown field is a 400.",
+        description="Comma-separated subset of fields to answer; id, type, locale and fallback (and in a "
+        "detail translation_outdated) are always included. An unknown field is a 400.",
     )
 
 
@@ -178,7 +183,7 @@ def filter_parameter(spec) -> OpenApiParameter:
 
 # Properties every answer carries, `fields` or not; all others are present exactly when `fields` is not
 # given or names them, so they are not `required` (a partial answer is still a valid answer).
-ALWAYS_PRESENT = (*ALWAYS, "fallback")
+ALWAYS_PRESENT = (*ALWAYS_IN_DETAIL,)
 # component name -> its always-present properties (the postprocessing hook makes only these required)
 PARTIAL_COMPONENTS: dict[str, list[str]] = {}
 PARTIAL_NOTE = (
@@ -191,11 +196,6 @@ def item_serializer(api: ContentTypeAPI, *, detail: bool) -> type[serializers.Se
     fields = detail_fields(api) if detail else list_fields(api)
     attrs = {name: copy.deepcopy(field.schema) for name, field in fields.items()}
     attrs["type"] = constant_field(api.name)()
-    if detail:
-        attrs["fallback"] = serializers.BooleanField(
-            help_text="true when the requested locale has no translation the key may see and the page "
-            "answers in its own language instead"
-        )
     always = [name for name in ALWAYS_PRESENT if name in attrs]
     attrs["__doc__"] = f"One of the {api.title}{' in full' if detail else ' in a list'}. " + PARTIAL_NOTE.format(
         always=", ".join(f"`{name}`" for name in always)
@@ -254,7 +254,7 @@ def document_views(api: ContentTypeAPI, list_view, detail_view):
         description=f"{api.description}\n\nThe id names a page in one language. Without `locale` the page "
         "answers in "
         "its own language; with `locale` it answers its translation into that language (a different "
-        "id), or itself with `fallback: true` when there is none.",
+        "id), or the source with `fallback: true` when there is no published, fully translated one.",
         tags=[api.name],
         parameters=[
             OpenApiParameter(

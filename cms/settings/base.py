@@ -191,7 +191,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = True
+# A new translation of a live page starts as a draft; the editor publishes it when it is translated.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # Search: OpenSearch when OPENSEARCH_URL is set, the database otherwise.
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "").strip() or None

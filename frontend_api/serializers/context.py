@@ -9,6 +9,8 @@ Links from pages to snippets are synchronised across translations (an English pa
 topic), so snippets are answered through their translation in the answer's locale when one exists.
 Links to other pages (related pages, rich-text links, page choosers) resolve to the linked page's
 translation in the answer's locale, else the linked page itself -- and only when the partner may see it.
+Pages count only in their honest versions (plugins.shared.selectors.honest): an unfinished translation
+is never linked, listed as a translation, or answered as its language.
 """
 
 from collections import defaultdict
@@ -22,7 +24,7 @@ from wagtail.models import Page, TranslatableMixin
 
 from frontend_api import registry
 from plugins.shared.models import ContactPerson, PageContact, PageRegion, PageTopic, Partner, Region, Topic
-from plugins.shared.visibility import visible_to
+from plugins.shared.selectors import presentable, translation_outdated_ids
 
 LINK_TABLES = {
     # field of the answer -> (link model, its snippet foreign key, snippet model)
@@ -41,7 +43,9 @@ class SerializationContext:
         self.request = request
         self.partner = partner
         self.locale = locale
-        self.fallback = False
+        # A detail sets it (its answer's locale is the page's own); list items are fallbacks when their
+        # locale is not the requested one.
+        self.fallback: bool | None = None
         self.relations_in_memory = False  # a preview: the pages are revisions, their links not in the tables
         self.base_url = request.build_absolute_uri("/")[:-1]
         self._wanted_snippets: dict[type[Model], set[int]] = defaultdict(set)
@@ -53,6 +57,8 @@ class SerializationContext:
         self._documents: dict[int, Any] = {}
         self._translation_pages: list[Page] = []
         self._translations: dict[Any, list[dict]] = {}
+        self._state_pages: list[Page] = []
+        self._outdated: set[int] = set()
         self._site_cache = request  # Wagtail caches the site root paths on this object
 
     # -- phase 1: announce -------------------------------------------------------------------------
@@ -106,12 +112,17 @@ class SerializationContext:
     def want_translations(self, pages: list[Page]) -> None:
         self._translation_pages += pages
 
+    def want_translation_state(self, pages: list[Page]) -> None:
+        self._state_pages += pages
+
     # -- phase 2: load ----------------------------------------------------------------------------
     def resolve(self) -> None:
         self._resolve_snippets()
         self._resolve_pages()
         self._resolve_documents()
         self._resolve_translations()
+        if self._state_pages:
+            self._outdated = translation_outdated_ids(page.pk for page in self._state_pages)
 
     def _resolve_snippets(self) -> None:
         """One query per snippet model and round, loading every language version of the wanted snippets;
@@ -157,16 +168,17 @@ class SerializationContext:
             for pk, key in Page.objects.filter(pk__in=unknown).values_list("pk", "translation_key"):
                 self._wanted_pages[pk] = key
         keys = {key for key in self._wanted_pages.values() if key is not None}
-        visible = visible_to(Page.objects.filter(translation_key__in=keys), self.partner).select_related(
-            "locale"
-        )
+        visible = presentable(self.partner).filter(translation_key__in=keys).select_related("locale")
         by_key: dict[Any, dict[str, Page]] = defaultdict(dict)
         by_pk: dict[int, Page] = {}
         for page in visible:
             by_key[page.translation_key][page.locale.language_code] = page
             by_pk[page.pk] = page
         for pk, key in self._wanted_pages.items():
-            target = by_key.get(key, {}).get(self.locale) or by_pk.get(pk)
+            versions = by_key.get(key, {})
+            # a link to an unfinished translation leads to the earliest version the partner may see
+            earliest = min(versions.values(), key=lambda version: version.pk, default=None)
+            target = versions.get(self.locale) or by_pk.get(pk) or earliest
             self._page_refs[pk] = self._reference(target) if target is not None else None
 
     def _reference(self, page: Page) -> dict | None:
@@ -193,7 +205,7 @@ class SerializationContext:
             return
         keys = {page.translation_key for page in pages}
         rows = (
-            visible_to(Page.objects.filter(translation_key__in=keys), self.partner)
+            presentable(self.partner).filter(translation_key__in=keys)
             .values_list("pk", "translation_key", "locale__language_code")
             .order_by("locale__language_code", "pk")
         )
@@ -234,6 +246,14 @@ class SerializationContext:
 
     def translations(self, page: Page) -> list[dict]:
         return self._translations.get(page.pk, [])
+
+    def is_fallback(self, page: Page) -> bool:
+        if self.fallback is not None:
+            return self.fallback
+        return page.locale.language_code != self.locale
+
+    def translation_outdated(self, page: Page) -> bool:
+        return page.pk in self._outdated
 
     def absolute(self, path: str) -> str:
         return self.base_url + path if path.startswith("/") else self.request.build_absolute_uri(path)

@@ -17,7 +17,8 @@ from frontend_api.serializers.media import image_object
 from plugins.shared.blocks import BodyBlock
 from plugins.shared.models import Organisation, Region
 
-ALWAYS = ("id", "type", "locale")
+ALWAYS = ("id", "type", "locale", "fallback")
+ALWAYS_IN_DETAIL = (*ALWAYS, "translation_outdated")
 
 
 # -- value helpers for plugins' api.py ------------------------------------------------------------
@@ -115,6 +116,21 @@ COMMON_FIELDS: dict[str, Field] = {
         serializers.ChoiceField(choices=schema.locale_choices(), help_text="Language of this item"),
         lambda page, ctx: page.locale.language_code,
     ),
+    "fallback": Field(
+        serializers.BooleanField(
+            help_text="true when the requested locale has no published, fully translated version the key may "
+            "see and the item answers in its source language instead (`locale` says which)"
+        ),
+        lambda page, ctx: ctx.is_fallback(page),
+    ),
+    "translation_outdated": Field(
+        serializers.BooleanField(
+            help_text="true when the source page was republished with changes after this translation was "
+            "last published; always false for a page that is not a translation"
+        ),
+        lambda page, ctx: ctx.translation_outdated(page),
+        detail_only=True,
+    ),
     "title": Field(serializers.CharField(), lambda page, ctx: page.title),
     "slug": Field(
         serializers.CharField(help_text="URL slug (may contain non-ASCII letters)"),
@@ -196,6 +212,8 @@ def prepare(
         api.collect(page, context, detail=detail)
     if wanted is None or "translations" in wanted:
         context.want_translations(pages)
+    if detail:
+        context.want_translation_state(pages)
     context.resolve()
 
 
@@ -203,11 +221,10 @@ def item_data(
     api: ContentTypeAPI, page, context: SerializationContext, *, detail: bool, wanted: set[str] | None
 ) -> dict[str, Any]:
     fields = detail_fields(api) if detail else list_fields(api)
+    always = ALWAYS_IN_DETAIL if detail else ALWAYS
     data: dict[str, Any] = {"id": page.pk, "type": api.name, "locale": page.locale.language_code}
-    if detail:
-        data["fallback"] = context.fallback
     for name, field in fields.items():
-        if name in ALWAYS or (wanted is not None and name not in wanted):
-            continue
-        data[name] = field.value(page, context)
+        if name in always or wanted is None or name in wanted:
+            data[name] = field.value(page, context)
+    data["type"] = api.name
     return data

@@ -10,9 +10,10 @@ from frontend_api.pagination import Page
 from frontend_api.params import QueryParser
 from frontend_api.registry import ContentTypeAPI, Field
 from frontend_api.serializers.context import SerializationContext
-from frontend_api.serializers.items import ALWAYS, detail_fields, item_data, list_fields, prepare
+from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
 from frontend_api.views.base import PartnerAPIView
-from plugins.shared.selectors import with_region, with_topic
+from plugins.shared.selectors import in_locale_or_fallback, with_region, with_topic
+from plugins.shared.visibility import visible_to
 
 LIST_PARAMETERS = ("locale", "limit", "offset", "topic", "region", "fields")
 DETAIL_PARAMETERS = ("locale", "fields")
@@ -28,7 +29,7 @@ def parse_fields(parser: QueryParser, available: dict[str, Field]) -> frozenset[
             "fields",
             f"Unknown field(s) {', '.join(unknown)}; available: {', '.join(available)}.",
         )
-    return frozenset(names) - set(ALWAYS)
+    return frozenset(names) - set(ALWAYS_IN_DETAIL)
 
 
 def page_of(queryset, page: Page) -> tuple[list, int]:
@@ -67,7 +68,9 @@ class ContentListView(PartnerAPIView):
         )
 
         def build() -> dict:
-            queryset = api.list_queryset(partner=self.partner, locale=locale)
+            queryset = in_locale_or_fallback(
+                api.list_queryset(partner=self.partner, locale=None), locale, self.partner
+            )
             if topic:
                 queryset = with_topic(queryset, topic)
             if region:
@@ -105,8 +108,10 @@ class ContentDetailView(PartnerAPIView):
 
         def build() -> dict:
             queryset = api.queryset(partner=self.partner, locale=None)
-            target, fallback = self.target(queryset, pk, requested)
-            page = queryset.filter(pk=target).first()
+            page, fallback = (queryset.filter(pk=pk).first() if requested is None else None), False
+            if page is None:
+                target, fallback = self.target(queryset, pk, requested)
+                page = queryset.filter(pk=target).first()
             if page is None:
                 raise NotFound(f"No {api.name} item with id {pk} is visible to this key.")
             context = SerializationContext(request._request, self.partner, page.locale.language_code)
@@ -124,23 +129,26 @@ class ContentDetailView(PartnerAPIView):
         )
 
     def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:
-        """The page to answer: `pk` itself, or with `locale` its translation in that locale when the key
-        may see one, else `pk` with fallback=true."""
-        if requested is None:
-            return pk, False
+        """The page to answer: `pk` itself, or with `locale` its honest translation in that locale when the
+        key may see one. Otherwise the answer is a fallback: `pk` itself, or, when `pk` is an unfinished
+        translation, the earliest version of its group the key may see (normally the source)."""
         model = queryset.model
         rows = dict(
             queryset.prefetch_related(None)
-            .filter(
-                Q(pk=pk) | Q(translation_key=Subquery(model.objects.filter(pk=pk).values("translation_key")))
-            )
+            .filter(Q(translation_key=Subquery(model.objects.filter(pk=pk).values("translation_key"))))
+            .order_by("-pk")
             .values_list("locale__language_code", "pk")
-        )
-        if not rows or pk not in rows.values():
-            raise NotFound(f"No {self.api.name} item with id {pk} is visible to this key.")
+        )  # newest first, so for a locale with several versions (never in practice) the earliest wins
+        honest_pk = pk in rows.values()
+        if requested is None and honest_pk:
+            return pk, False
         if requested in rows:
             return rows[requested], False
-        return pk, True
+        if honest_pk:
+            return pk, True
+        if rows and visible_to(model.objects.filter(pk=pk), self.partner).exists():
+            return min(rows.values()), True
+        raise NotFound(f"No {self.api.name} item with id {pk} is visible to this key.")
 
 
 def views_for(api: ContentTypeAPI) -> tuple[type[ContentListView], type[ContentDetailView]]:

@@ -10,7 +10,6 @@ from collections import defaultdict
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from wagtail.models import Page
 
 from frontend_api import registry
 from frontend_api.caching import cached_answer
@@ -30,17 +29,16 @@ from frontend_api.pagination import Page as Window
 from frontend_api.params import QueryParser
 from frontend_api.views.base import PartnerAPIView
 from plugins.shared.models import PageRegion, PageTopic, Region, Topic
-from plugins.shared.visibility import visible_to
+from plugins.shared.selectors import in_locale_or_fallback, presentable
 
 PARAMETERS = ("locale", "limit", "offset")
 DEFAULT_LIMIT = MAX_LIMIT  # taxonomies are short: one request is usually all of it
 
 
 def visible_page_ids(partner, locale: str):
-    """Ids of the content pages in `locale` the partner may see, as a subquery."""
+    """Ids of the content pages a list in `locale` shows the partner (fallbacks included), as a subquery."""
     models = [api.model for api in registry.content_types()]
-    pages = Page.objects.type(*models).filter(locale__language_code=locale)
-    return visible_to(pages, partner).values("pk")
+    return in_locale_or_fallback(presentable(partner).type(*models), locale, partner).values("pk")
 
 
 def localized(rows, locale: str) -> list:

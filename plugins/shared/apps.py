@@ -9,6 +9,10 @@ class SharedConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.signals import page_published
+
         from plugins.shared.signal_handlers import ensure_site_after_migrate
+        from plugins.shared.signal_handlers import page_published as record_translation_state
 
         post_migrate.connect(ensure_site_after_migrate, sender=self, dispatch_uid="kulturhub-ensure-site")
+        page_published.connect(record_translation_state, dispatch_uid="kulturhub-translation-state")

@@ -289,6 +289,37 @@ class ContentPage(Page):
             raise ValidationError({"lead_image_alt": "Bitte einen Alternativtext für das Aufmacherbild angeben."})
 
 
+class PageTranslationState(models.Model):
+    """How a page that wagtail-localize translated stood when it was last published: whether every
+    segment was translated, and whether its source has since been republished with changes. Written on
+    publish (plugins.shared.translation.record_publication), so the honest-translation rule costs
+    readers one indexed lookup instead of counting segments. Pages without a row are not
+    wagtail-localize translations (sources, or written directly in their language)."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="translation_state"
+    )
+    complete = models.BooleanField(
+        "Vollständig übersetzt", help_text="Beim letzten Veröffentlichen waren alle Segmente übersetzt."
+    )
+    outdated = models.BooleanField(
+        "Veraltet", default=False,
+        help_text="Die Quellseite wurde seit dem letzten Veröffentlichen dieser Übersetzung inhaltlich geändert.",
+    )
+    source_fingerprint = models.CharField(
+        "Stand der Quelle", max_length=64, blank=True,
+        help_text="Prüfsumme des Quellinhalts, aus dem diese Übersetzung zuletzt veröffentlicht wurde.",
+    )
+    published_at = models.DateTimeField("Zuletzt veröffentlicht")
+
+    class Meta:
+        verbose_name = "Übersetzungsstand"
+        verbose_name_plural = "Übersetzungsstände"
+
+    def __str__(self):
+        return f"{self.page_id}: {'vollständig' if self.complete else 'unvollständig'}"
+
+
 class WordPressImport(models.Model):
     """Which page a WordPress export item became, so importing the same export again updates that page."""
 

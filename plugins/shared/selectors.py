@@ -1,9 +1,9 @@
 """Reads shared by the four content types; the API and the search index both build on these."""
 
-from django.db.models import Exists, OuterRef, QuerySet
-from wagtail.models import Locale
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from wagtail.models import Locale, Page
 
-from plugins.shared.models import PageRegion, PageTopic, Partner, Region
+from plugins.shared.models import PageRegion, PageTopic, PageTranslationState, Partner, Region
 from plugins.shared.visibility import visible_to
 
 SHARED_PREFETCH = (
@@ -17,10 +17,12 @@ SHARED_PREFETCH = (
 def content_pages(model, *, partner: Partner | None = None, locale: Locale | str | None = None,
                   restrict_to_partner: bool = True,
                   shared_prefetch: tuple[str, ...] = SHARED_PREFETCH) -> QuerySet:
-    """Live, public pages of `model` that `partner` may see, with what serializers and indexers need
-    (`shared_prefetch`: the shared relations to prefetch; the API batch-loads topics and regions itself)."""
+    """Live, public, honestly translated pages of `model` that `partner` may see, with what serializers
+    and indexers need (`shared_prefetch`: the shared relations to prefetch; the API batch-loads topics
+    and regions itself)."""
     queryset = model.objects.all()
     queryset = visible_to(queryset, partner) if restrict_to_partner else queryset.live().public()
+    queryset = honest(queryset)
     if locale is not None:
         code = locale.language_code if isinstance(locale, Locale) else locale
         queryset = queryset.filter(locale__language_code=code)
@@ -51,3 +53,39 @@ def region_slugs_within(slug: str) -> set[str]:
 def with_region(queryset: QuerySet, slug: str) -> QuerySet:
     return queryset.filter(Exists(PageRegion.objects.filter(page_id=OuterRef("pk"),
                                                             region__slug__in=region_slugs_within(slug))))
+
+
+# -- honest translations --------------------------------------------------------------------------------
+# The one rule behind API answers and search indexing, so they cannot drift: a page in locale X is
+# presented as X only when it is live and either not a wagtail-localize translation at all (the source,
+# or written directly in X) or a translation that had no untranslated segments when last published.
+# The state is written on publish (plugins.shared.translation.record_publication): reading it is one
+# indexed lookup per page, not a count of segments.
+
+
+def honest(queryset: QuerySet) -> QuerySet:
+    """Narrows a page queryset to honest versions: no page recorded as published with untranslated text.
+    (Liveness comes from the caller's visibility filter.)"""
+    return queryset.filter(~Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False)))
+
+
+def translation_outdated_ids(page_ids) -> set[int]:
+    """Those of the pages whose source was republished with changes since they were last published."""
+    return set(PageTranslationState.objects.filter(page_id__in=list(page_ids), outdated=True)
+               .values_list("page_id", flat=True))
+
+
+def presentable(partner: Partner | None) -> QuerySet:
+    """Every page `partner` may see in its language: visible and honest (any type)."""
+    return honest(visible_to(Page.objects.all(), partner))
+
+
+def in_locale_or_fallback(queryset: QuerySet, locale: str, partner: Partner | None) -> QuerySet:
+    """One page per translation group: its honest version in `locale`, else -- answered as a fallback in
+    its own language -- the earliest created version `partner` may see (normally the source: translations
+    are created from it). `queryset` must already be narrowed to presentable pages."""
+    group = presentable(partner).filter(translation_key=OuterRef("translation_key"))
+    in_locale = Q(locale__language_code=locale)
+    has_locale_version = Exists(group.filter(locale__language_code=locale))
+    has_earlier_version = Exists(group.filter(pk__lt=OuterRef("pk")))
+    return queryset.filter(in_locale | (~has_locale_version & ~has_earlier_version))

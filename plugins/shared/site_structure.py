@@ -87,7 +87,7 @@ def translate_tree(home: HomePage) -> None:
         strings = merge(plain_pair(source, target) for source, target in words.items())
         for page in pages:
             if not page.has_translation(locale):
-                translate_with_strings(page, locale, strings)
+                translate_with_strings(page, locale, strings, confirm_rest=True)  # "Kulturhub" stays
         keys = [p.translation_key for p in pages]
         # wagtail-localize publishes on commit, from revisions that may carry the stale count: repair after that.
         transaction.on_commit(

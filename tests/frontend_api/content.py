@@ -67,13 +67,17 @@ def body_with_everything(linked_page=None, linked_document=None, picture=None):
     ]
 
 
-def translate(obj, strings: dict[str, str], locale_code: str = "en"):
-    """The `locale_code` translation of `obj` through wagtail-localize, with `strings` (source -> target)."""
+def translate(obj, strings: dict[str, str], locale_code: str = "en", *, complete: bool = True,
+              publish: bool = True):
+    """The `locale_code` translation of `obj` through wagtail-localize, with `strings` (source -> target).
+    `complete`: every other segment (slug, names) is confirmed as it is, so the translation is finished;
+    otherwise those segments stay untranslated."""
     locale = Locale.objects.get(language_code=locale_code)
     # wagtail-localize publishes page translations on commit, which the test transaction never reaches.
     with TestCase.captureOnCommitCallbacks(execute=True):
         translated = translate_with_strings(
-            obj, locale, merge(plain_pair(src, dst) for src, dst in strings.items())
+            obj, locale, merge(plain_pair(src, dst) for src, dst in strings.items()), publish=publish,
+            confirm_rest=complete,
         )
     translated.refresh_from_db()
     return translated
@@ -92,3 +96,43 @@ def snippets():
     contact = ContactPersonFactory(name="Erika Muster", role="Koordination", organisation=organisation)
     translate(contact, {"Koordination": "Coordination"})
     return {"topic": topic, "land": land, "city": city, "organisation": organisation, "contact": contact}
+
+
+# -- the editor's wagtail-localize steps, one by one ---------------------------------------------------
+
+
+def submit_translation(page, locale_code: str = "en"):
+    """"Diese Seite übersetzen": wagtail-localize's TranslationCreator, as its submit view runs it.
+    Returns the Translation (its target page exists from now on)."""
+    from wagtail_localize.models import Translation, TranslationSource
+    from wagtail_localize.operations import TranslationCreator
+
+    locale = Locale.objects.get(language_code=locale_code)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        TranslationCreator(user=None, target_locales=[locale]).create_translations(page)
+    return Translation.objects.get(source=TranslationSource.objects.get_for_instance(page), target_locale=locale)
+
+
+def translate_segments(translation, strings: dict[str, str], *, rest: bool = False) -> None:
+    """What a translator types in the translation editor: a StringTranslation per segment whose source
+    text is in `strings` (plain text); with `rest`, every other segment is kept as it is."""
+    from wagtail_localize.models import StringSegment, StringTranslation
+
+    wanted = merge(plain_pair(src, dst) for src, dst in strings.items())
+    segments = StringSegment.objects.filter(source=translation.source).select_related("string", "context")
+    for segment in segments:
+        key = {"translation_of": segment.string, "locale": translation.target_locale, "context": segment.context}
+        manual = {"translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL}
+        if segment.string.data in wanted:
+            StringTranslation.objects.update_or_create(
+                **key, defaults={"data": wanted[segment.string.data], **manual}
+            )
+        elif rest:  # kept as it is, unless already translated
+            StringTranslation.objects.get_or_create(**key, defaults={"data": segment.string.data, **manual})
+
+
+def publish_translation(translation):
+    """The translation editor's "Publish"; returns the published target page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        translation.save_target(publish=True)
+    return translation.get_target_instance()

@@ -1,11 +1,18 @@
-"""Locale resolution, translation links both ways, detail fallback, snippets in the answer's language."""
+"""Locale resolution, translation links both ways, fallback in lists and details, honest and outdated
+translations (through wagtail-localize's own steps), snippets in the answer's language."""
 
 import pytest
 
 from plugins.events.factories import EventPageFactory
 from plugins.projects.factories import ProjectPageFactory
 from tests.frontend_api.conftest import assert_error
-from tests.frontend_api.content import snippets, translate
+from tests.frontend_api.content import (
+    publish_translation,
+    snippets,
+    submit_translation,
+    translate,
+    translate_segments,
+)
 
 
 @pytest.fixture
@@ -25,11 +32,15 @@ def translated(api):
 
 
 def test_locale_parameter_selects_the_language(api, translated):
-    english = api.json("/api/v1/events/", {"locale": "en"})
-    assert [x["id"] for x in english["results"]] == [translated["en"].pk]
-    assert english["results"][0]["title"] == "Summer party" and english["results"][0]["locale"] == "en"
+    english = {x["id"]: x for x in api.json("/api/v1/events/", {"locale": "en"})["results"]}
+    assert set(english) == {translated["en"].pk, translated["only_de"].pk}  # one item per page
+    summer = english[translated["en"].pk]
+    assert summer["title"] == "Summer party" and summer["locale"] == "en" and summer["fallback"] is False
+    only_german = english[translated["only_de"].pk]
+    assert only_german["title"] == "Nur Deutsch" and only_german["locale"] == "de" and only_german["fallback"] is True
     german = api.json("/api/v1/events/", {"locale": "de"})
     assert {x["id"] for x in german["results"]} == {translated["de"].pk, translated["only_de"].pk}
+    assert {x["fallback"] for x in german["results"]} == {False}
 
 
 def test_default_locale_is_german(api, translated):
@@ -52,7 +63,7 @@ def test_default_locale_is_german(api, translated):
 )
 def test_accept_language_picks_the_best_match(api, translated, header, expected):
     response = api.get("/api/v1/events/", HTTP_ACCEPT_LANGUAGE=header)
-    assert {x["locale"] for x in response.json()["results"]} == {expected}
+    assert {x["locale"] for x in response.json()["results"] if not x["fallback"]} == {expected}
     assert response["Content-Language"] == expected
     assert "Accept-Language" in response["Vary"]
 
@@ -64,7 +75,8 @@ def test_locale_parameter_beats_accept_language(api, translated):
 
 @pytest.mark.parametrize("value", ["EN", "en-US", "en_GB"])
 def test_regional_variants_of_the_parameter_map_to_the_language(api, translated, value):
-    assert {x["locale"] for x in api.json("/api/v1/events/", {"locale": value})["results"]} == {"en"}
+    results = api.json("/api/v1/events/", {"locale": value})["results"]
+    assert {x["locale"] for x in results if not x["fallback"]} == {"en"}
 
 
 @pytest.mark.parametrize(
@@ -152,3 +164,87 @@ def test_links_in_english_rich_text_point_to_the_english_page(api):
     assert f'data-page-id="{target_en.pk}"' in html and 'data-page-type="projects"' in html
     html_de = api.json(f"/api/v1/projects/{page.pk}/")["body"][0]["value"]
     assert f'data-page-id="{target.pk}"' in html_de
+
+
+# -- honest translations: the editor's wagtail-localize steps, as a partner sees them ------------------
+
+
+def summary(items: list[dict]) -> list[tuple]:
+    return [(x["id"], x["locale"], x["fallback"], x["title"]) for x in items]
+
+
+def test_a_new_translation_of_a_live_page_is_a_draft_and_english_answers_fall_back(api):
+    """The reported bug: "Diese Seite übersetzen" -> English -> submit made the English page live with the
+    German text, and lists served it as English."""
+    german = EventPageFactory(title="Sommerfest", teaser="Ein Fest im Sommer.")
+    english = submit_translation(german).get_target_instance()
+    assert not english.live and english.title == "Sommerfest"
+    assert summary(api.json("/api/v1/events/", {"locale": "en"})["results"]) == [
+        (german.pk, "de", True, "Sommerfest")
+    ]
+    detail = api.json(f"/api/v1/events/{german.pk}/", {"locale": "en"})
+    assert (detail["id"], detail["locale"], detail["fallback"]) == (german.pk, "de", True)
+    assert detail["translations"] == [] and detail["translation_outdated"] is False
+
+
+def test_an_unfinished_translation_is_answered_from_the_source_until_it_is_finished(api):
+    german = EventPageFactory(title="Sommerfest", teaser="Ein Fest im Sommer.")
+    translation = submit_translation(german)
+    translate_segments(translation, {"Sommerfest": "Summer party"})
+    english = publish_translation(translation)
+    assert english.live and english.teaser == "Ein Fest im Sommer."  # German text on the English page
+
+    assert summary(api.json("/api/v1/events/", {"locale": "en"})["results"]) == [
+        (german.pk, "de", True, "Sommerfest")
+    ]
+    for pk, params in [(german.pk, {"locale": "en"}), (english.pk, {}), (english.pk, {"locale": "en"})]:
+        detail = api.json(f"/api/v1/events/{pk}/", params)
+        assert (detail["id"], detail["locale"], detail["fallback"], detail["teaser"]) == (
+            german.pk, "de", True, "Ein Fest im Sommer."
+        ), (pk, params)
+    assert api.json(f"/api/v1/events/{german.pk}/")["translations"] == []
+
+    translate_segments(translation, {"Ein Fest im Sommer.": "A party in summer."}, rest=True)
+    english = publish_translation(translation)
+    assert summary(api.json("/api/v1/events/", {"locale": "en"})["results"]) == [
+        (english.pk, "en", False, "Summer party")
+    ]
+    detail = api.json(f"/api/v1/events/{german.pk}/", {"locale": "en"})
+    assert (detail["id"], detail["fallback"], detail["teaser"]) == (english.pk, False, "A party in summer.")
+    assert api.json(f"/api/v1/events/{german.pk}/")["translations"] == [{"locale": "en", "id": english.pk}]
+
+
+def test_a_translation_is_outdated_once_its_source_is_republished_with_changes(api):
+    german = EventPageFactory(title="Sommerfest", teaser="Ein Fest im Sommer.")
+    translation = submit_translation(german)
+    translate_segments(translation, {"Sommerfest": "Summer party"}, rest=True)
+    english = publish_translation(translation)
+
+    def outdated(pk: int) -> bool:
+        return api.json(f"/api/v1/events/{pk}/")["translation_outdated"]
+
+    assert (outdated(english.pk), outdated(german.pk)) == (False, False)
+    german.save_revision().publish()  # republished without changes
+    assert outdated(english.pk) is False
+
+    german.teaser = "Ein Fest im Spätsommer."
+    german.save_revision().publish()
+    assert (outdated(english.pk), outdated(german.pk)) == (True, False)
+    detail = api.json(f"/api/v1/events/{german.pk}/", {"locale": "en"})
+    assert (detail["id"], detail["fallback"], detail["translation_outdated"]) == (english.pk, False, True)
+
+    # the editor syncs the translation, translates the new sentence and publishes it
+    translation.source.update_from_db()
+    translate_segments(translation, {"Ein Fest im Spätsommer.": "A party in late summer."})
+    publish_translation(translation)
+    assert outdated(english.pk) is False
+
+
+def test_every_item_carries_fallback_whatever_the_fields(api, translated):
+    for params in [{"locale": "en"}, {"locale": "en", "fields": "title"}, {"locale": "de", "fields": "teaser"}]:
+        items = api.json("/api/v1/events/", params)["results"]
+        assert items and all(isinstance(x["fallback"], bool) for x in items), params
+        if "fields" in params:
+            assert {key for x in items for key in x} == {"id", "type", "locale", "fallback", params["fields"]}
+    detail = api.json(f"/api/v1/events/{translated['en'].pk}/", {"fields": "title"})
+    assert set(detail) == {"id", "type", "locale", "fallback", "translation_outdated", "title"}

@@ -80,6 +80,19 @@ def test_translation_round_trip(editor_client, editor, en, type_name, django_cap
     assert Locale.objects.get(pk=english.locale_id).language_code == "en"
 
 
+def test_submitting_a_translation_in_the_admin_leaves_the_new_page_a_draft(
+    editor_client, en, django_capture_on_commit_callbacks
+):
+    german = EventPageFactory(title="Sommerfest")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[german.pk]), {"locales": [en.pk]}
+        )
+    assert response.status_code == 302
+    english = german.get_translation(en)
+    assert german.live and not english.live  # the editor publishes it once it is translated
+
+
 def synchronised_fields(page) -> dict:
     """The rest of the editor form as the page holds it now."""
     from tests.plugins.admin_forms import inline_formset, streamfield

@@ -122,7 +122,9 @@ def test_a_renamed_snippet_translation_updates_the_pages_in_its_language(en, dja
     topic = TopicFactory(name="Dorfkultur", slug="dorfkultur")
     page = ProjectPageFactory(title="Kulturscheune Oderbruch", topics=[topic])
     with django_capture_on_commit_callbacks(execute=True):
-        translated = translate_with_strings(page, en, plain_pair("Kulturscheune Oderbruch", "Culture barn"))
+        translated = translate_with_strings(
+            page, en, plain_pair("Kulturscheune Oderbruch", "Culture barn"), confirm_rest=True
+        )
         translate_with_strings(topic, en, {"Dorfkultur": "Village culture"})
     assert translated.pk in found("village", locale="en")
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,7 +155,7 @@ def test_a_wagtail_localize_translation_is_indexed_in_its_language(
         ]
     )
     with django_capture_on_commit_callbacks(execute=True):
-        translated = translate_with_strings(page, en, strings)
+        translated = translate_with_strings(page, en, strings, confirm_rest=True)
     assert list(found("concerts", locale="en")) == [translated.pk]
     assert found("barn", locale="en")[translated.pk]["locale"] == "en"
 
@@ -176,6 +178,40 @@ def test_a_wagtail_localize_translation_is_indexed_in_its_language(
         )
     assert "theatre" in found("theatre", locale="en")[translated.pk]["teaser"]
     assert list(found("Konzerte", locale="de")) == [page.pk]
+
+
+@pytest.mark.parametrize("engine", ["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
+def test_an_unfinished_translation_is_not_searchable_in_its_language(request, engine, de, en):
+    """A translation published with untranslated segments shows German text: an English search must not
+    offer it as English. Once finished and published, it is found."""
+    from tests.frontend_api.content import publish_translation, submit_translation, translate_segments
+
+    if engine == "opensearch":
+        from search import indexing
+        from search.backends import opensearch
+
+        request.getfixturevalue("opensearch_prefix")
+        assert indexing.rebuild_opensearch().ok
+        refresh = opensearch.refresh
+    else:
+        def refresh():
+            return None
+
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch", teaser="Ein Ort für Konzerte und Lesungen.")
+    translation = submit_translation(page)
+    translate_segments(translation, {"Kulturscheune Oderbruch": "Culture barn Oderbruch"})
+    english = publish_translation(translation)
+    refresh()
+    assert english.live
+    assert found("Konzerte", locale="en") == {} and found("barn", locale="en") == {}
+    assert list(found("Konzerte", locale="de")) == [page.pk]
+
+    translate_segments(translation, {"Ein Ort für Konzerte und Lesungen.": "A venue for concerts and readings."},
+                       rest=True)
+    publish_translation(translation)
+    refresh()
+    assert list(found("concerts", locale="en")) == [english.pk]
+    assert found("barn", locale="en")[english.pk]["locale"] == "en"
 
 
 def test_the_editor_never_waits_for_opensearch(settings):

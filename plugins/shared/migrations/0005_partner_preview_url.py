@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shared', '0003_wordpressimport'),
+        ('shared', '0004_wordpressimport'),
     ]
 
     operations = [

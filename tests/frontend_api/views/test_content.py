@@ -173,9 +173,9 @@ def test_type_specific_parameters_belong_to_their_type(api, path, params, field)
 def test_fields_selects_a_subset(api):
     page = EventPageFactory()
     item = api.json("/api/v1/events/", {"fields": "title,start"})["results"][0]
-    assert set(item) == {"id", "type", "locale", "title", "start"}
+    assert set(item) == {"id", "type", "locale", "fallback", "title", "start"}
     detail = api.json(f"/api/v1/events/{page.pk}/", {"fields": "body,agenda"})
-    assert set(detail) == {"id", "type", "locale", "fallback", "body", "agenda"}
+    assert set(detail) == {"id", "type", "locale", "fallback", "translation_outdated", "body", "agenda"}
 
 
 def test_detail_only_fields_are_unknown_in_lists(api):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shared', '0002_partner_created_label'),
+        ('shared', '0003_page_translation_state'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
