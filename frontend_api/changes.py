@@ -45,7 +45,7 @@ from frontend_api.models import AnnouncedAudience, ChangeFeed, PartnerChange, We
 from frontend_api.webhooks import DELETED, PUBLISHED, UNPUBLISHED, deliver_webhook
 from plugins.shared.commit_batches import collect_on_commit
 from plugins.shared.models import Partner
-from plugins.shared.visibility import audiences, restricted, visible_to
+from plugins.shared.visibility import audiences, honest, restricted, visible_to
 
 logger = logging.getLogger("kulturhub.webhooks")
 
@@ -100,9 +100,10 @@ def removal_reasons(pages: dict[int, Page]) -> dict[int, str]:
     to sharing)."""
     live = [pk for pk, page in pages.items() if page.live]
     restricted_ids = set(Page.objects.filter(pk__in=live).filter(restricted()).values_list("pk", flat=True))
+    honest_ids = set(honest(Page.objects.filter(pk__in=live)).values_list("pk", flat=True))
     reasons = {}
     for pk, page in pages.items():
-        if not page.live:
+        if not page.live or pk not in honest_ids:  # a translation republished unfinished is withdrawn
             reasons[pk] = "expired" if page.expired else "unpublished"
         else:
             reasons[pk] = "restricted" if pk in restricted_ids else "unshared"
@@ -206,7 +207,7 @@ def announce_after_commit(name: str, page_id: int, cause: str, *, subtrees: bool
 def seed_partner(partner: Partner) -> None:
     """A new partner may see every page shared with all partners: recorded as known (its feed starts
     with a snapshot of them), so that their later removal is announced to it too."""
-    ids = visible_to(Page.objects.type(*content_models()), partner).values_list("pk", flat=True)
+    ids = honest(visible_to(Page.objects.type(*content_models()), partner)).values_list("pk", flat=True)
     AnnouncedAudience.objects.bulk_create(
         [AnnouncedAudience(page_id=pk, partner_id=partner.pk) for pk in ids], ignore_conflicts=True
     )
@@ -288,7 +289,7 @@ class Cursor:
 
 
 def snapshot_pages(partner: Partner, after: int, limit: int) -> list[Page]:
-    pages = visible_to(Page.objects.type(*content_models()), partner).filter(pk__gt=after)
+    pages = honest(visible_to(Page.objects.type(*content_models()), partner)).filter(pk__gt=after)
     return list(pages.select_related("locale").order_by("pk")[:limit])
 
 

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from wagtail.models import Locale, Page
 
 from plugins.shared.models import PageRegion, PageTopic, PageTranslationState, Partner, Region
-from plugins.shared.visibility import visible_to
+from plugins.shared.visibility import honest, visible_to
 
 SHARED_PREFETCH = (
     "topic_links__topic",
@@ -61,12 +61,6 @@ def with_region(queryset: QuerySet, slug: str) -> QuerySet:
 # or written directly in X) or a translation that had no untranslated segments when last published.
 # The state is written on publish (plugins.shared.translation.record_publication): reading it is one
 # indexed lookup per page, not a count of segments.
-
-
-def honest(queryset: QuerySet) -> QuerySet:
-    """Narrows a page queryset to honest versions: no page recorded as published with untranslated text.
-    (Liveness comes from the caller's visibility filter.)"""
-    return queryset.filter(~Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False)))
 
 
 def translation_outdated_ids(page_ids) -> set[int]:

@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
-from plugins.shared.models import PagePartner, Partner
+from plugins.shared.models import PagePartner, PageTranslationState, Partner
 
 ALL_PARTNERS = "all"
 
@@ -47,11 +47,18 @@ def draft_visible_to(draft, partner: Partner) -> bool:
     return not type(draft).objects.filter(pk=draft.pk).filter(restricted()).exists()
 
 
+def honest(queryset: QuerySet) -> QuerySet:
+    """Narrows a page queryset to honest versions: no page recorded as published with untranslated text.
+    (Liveness comes from the caller's visibility filter.)"""
+    return queryset.filter(~Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False)))
+
+
 def audiences(page_ids: Collection[int]) -> dict[int, frozenset[int]]:
     """The same rule seen from the pages' side: for each page id, the ids of the partners (active or
-    not) that may see it now; an empty set for pages nobody may see or that no longer exist."""
+    not) that may see it now as what it is; an empty set for pages nobody may see, that no longer exist,
+    or that are translations published unfinished (the API answers those with their source)."""
     visible = set(
-        Page.objects.filter(pk__in=page_ids).live().filter(~restricted()).values_list("pk", flat=True)
+        honest(Page.objects.filter(pk__in=page_ids).live().filter(~restricted())).values_list("pk", flat=True)
     )
     shares: dict[int, set[int]] = defaultdict(set)
     for page_id, partner_id in PagePartner.objects.filter(page_id__in=visible).values_list("page_id", "partner_id"):
@@ -80,4 +87,4 @@ def is_visible_to(page, partner: Partner | None) -> bool:
     return visible_to(type(page).objects.filter(pk=page.pk), partner).exists()
 
 
-__all__ = ["ALL_PARTNERS", "audiences", "draft_visible_to", "is_visible_to", "partner_keys", "visible_to"]
+__all__ = ["ALL_PARTNERS", "audiences", "draft_visible_to", "honest", "is_visible_to", "partner_keys", "visible_to"]

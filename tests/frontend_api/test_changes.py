@@ -235,3 +235,33 @@ def test_the_sweep_tells_partners_what_an_announcement_missed(api, other_api, ru
     assert events(read_all(api, cursor_a)[0]) == [("page.unpublished", page.pk, "unshared")]
     assert events(read_all(other_api, cursor_b)[0]) == [("page.published", page.pk, "published")]
     assert sweep_audiences() == 0  # told once
+
+
+def test_an_unfinished_translation_is_announced_only_once_it_is_finished(api, run_on_commit):
+    """Partners mirror what the API answers: a translation published with untranslated text is not
+    announced as its language (the API answers its source), and is announced when finished."""
+    from tests.frontend_api.content import publish_translation, submit_translation, translate_segments
+
+    german = run_on_commit(lambda: EventPageFactory(title="Sommerfest", teaser="Ein Fest im Sommer."))
+    _entries, cursor = read_all(api)
+    translation = submit_translation(german)
+    translate_segments(translation, {"Sommerfest": "Summer party"})
+    english = publish_translation(translation)  # runs its own commit callbacks
+    changes, cursor = read_all(api, cursor)
+    assert english.pk not in {entry["id"] for entry in changes}
+
+    translate_segments(translation, {"Ein Fest im Sommer.": "A party in summer."}, rest=True)
+    publish_translation(translation)
+    changes, cursor = read_all(api, cursor)
+    assert events(changes) == [("page.published", english.pk, "published")]
+    assert changes[0]["locale"] == "en"
+
+    # The source changes, the translation is synced and republished before the change is translated:
+    # withdrawn as English until it is finished again.
+    german.teaser = "Ein Fest im Sommer, mit Musik."
+    run_on_commit(lambda: german.save_revision().publish())
+    translation.source.update_from_db()
+    publish_translation(translation)
+    changes, cursor = read_all(api, cursor)
+    assert ("page.unpublished", english.pk, "unpublished") in events(changes)
+    assert api.json(f"/api/v1/events/{german.pk}/", {"locale": "en"})["fallback"] is True
