@@ -36,9 +36,14 @@ def stream_text(page, field_name: str) -> list[str]:
 
 
 def period_bounds(periods: list[Period]) -> list[dict]:
-    """Periods as OpenSearch date ranges (open ends left out)."""
+    """Periods as OpenSearch date ranges (open ends left out). A period whose end lies before its start
+    (rows written around the model's validation, e.g. by bulk loads) is read the other way round: an
+    inverted range is a mapping error in OpenSearch, and one such row would keep a whole rebuild from
+    finishing."""
     ranges = []
     for start, end in periods:
+        if start and end and end < start:
+            start, end = end, start
         entry = {}
         if start:
             entry["gte"] = start.isoformat()

@@ -93,3 +93,15 @@ def test_database_copy_matches_the_document():
         doc["current"],
     )
     assert {(t.kind, t.value) for t in row.tags.all()} == {("partner", "all")}
+
+
+def test_an_inverted_period_is_indexed_the_other_way_round():
+    """OpenSearch refuses a date_range whose end lies before its start; a row written around the
+    model's validation (bulk loads) must not keep a whole rebuild from finishing."""
+    import datetime
+
+    from search.documents import period_bounds
+
+    early, late = datetime.date(2026, 3, 1), datetime.date(2026, 5, 31)
+    assert period_bounds([(late, early)]) == [{"gte": "2026-03-01", "lte": "2026-05-31"}]
+    assert period_bounds([(early, None), (None, late)]) == [{"gte": "2026-03-01"}, {"lte": "2026-05-31"}]
