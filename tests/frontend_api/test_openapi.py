@@ -192,17 +192,17 @@ FACTORIES = {
 def test_partial_answers_are_described_as_partial(api, openapi, type_name):
     page = FACTORIES[type_name]()
     listing = api.json(f"/api/v1/{type_name}/", {"fields": "title"})
-    assert set(listing["results"][0]) == {"id", "type", "locale", "title"}
+    assert set(listing["results"][0]) == {"id", "type", "locale", "fallback", "title"}
     validate(openapi, response_component(openapi, f"/api/v1/{type_name}/"), listing)
     detail = api.json(f"/api/v1/{type_name}/{page.pk}/", {"fields": "title"})
     validate(openapi, response_component(openapi, f"/api/v1/{type_name}/{{id}}/"), detail)
 
     item = openapi["components"]["schemas"][response_component(openapi, f"/api/v1/{type_name}/")]
     item = openapi["components"]["schemas"][item["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
-    assert sorted(item["required"]) == ["id", "locale", "type"]
+    assert sorted(item["required"]) == ["fallback", "id", "locale", "type"]
     assert "`fields`" in item["description"] and "title" in item["properties"]
     full = openapi["components"]["schemas"][response_component(openapi, f"/api/v1/{type_name}/{{id}}/")]
-    assert sorted(full["required"]) == ["fallback", "id", "locale", "type"]
+    assert sorted(full["required"]) == ["fallback", "id", "locale", "translation_outdated", "type"]
 
 
 def parameters(openapi, path: str) -> dict[str, dict]:
