@@ -131,7 +131,7 @@ class ContentDetailView(PartnerAPIView):
     def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:
         """The page to answer: `pk` itself, or with `locale` its honest translation in that locale when the
         key may see one. Otherwise the answer is a fallback: `pk` itself, or, when `pk` is an unfinished
-        translation, the earliest version of its group the key may see (normally the source)."""
+        translation, its source (the group's earliest version) when the key may see that."""
         model = queryset.model
         rows = dict(
             queryset.prefetch_related(None)
@@ -147,7 +147,10 @@ class ContentDetailView(PartnerAPIView):
         if honest_pk:
             return pk, True
         if rows and visible_to(model.objects.filter(pk=pk), self.partner).exists():
-            return min(rows.values()), True
+            source = model.objects.filter(translation_key__in=model.objects.filter(pk=pk).values("translation_key"))
+            source_pk = source.order_by("pk").values_list("pk", flat=True).first()
+            if source_pk in rows.values():
+                return source_pk, True
         raise NotFound(f"No {self.api.name} item with id {pk} is visible to this key.")
 
 

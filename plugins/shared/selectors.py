@@ -76,10 +76,13 @@ def presentable(partner: Partner | None) -> QuerySet:
 
 def in_locale_or_fallback(queryset: QuerySet, locale: str, partner: Partner | None) -> QuerySet:
     """One page per translation group: its honest version in `locale`, else -- answered as a fallback in
-    its own language -- the earliest created version `partner` may see (normally the source: translations
-    are created from it). `queryset` must already be narrowed to presentable pages."""
+    its own language -- the group's source (its earliest created version: translations are created from
+    it), when `partner` may see it. A group whose source the key may not see (restricted, unpublished,
+    shared elsewhere) has no fallback: a translation never stands in for its source. `queryset` must
+    already be narrowed to presentable pages."""
     group = presentable(partner).filter(translation_key=OuterRef("translation_key"))
     in_locale = Q(locale__language_code=locale)
     has_locale_version = Exists(group.filter(locale__language_code=locale))
-    has_earlier_version = Exists(group.filter(pk__lt=OuterRef("pk")))
+    has_earlier_version = Exists(Page.objects.filter(translation_key=OuterRef("translation_key"),
+                                                     pk__lt=OuterRef("pk")))
     return queryset.filter(in_locale | (~has_locale_version & ~has_earlier_version))

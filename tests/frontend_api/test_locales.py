@@ -248,3 +248,19 @@ def test_every_item_carries_fallback_whatever_the_fields(api, translated):
             assert {key for x in items for key in x} == {"id", "type", "locale", "fallback", params["fields"]}
     detail = api.json(f"/api/v1/events/{translated['en'].pk}/", {"fields": "title"})
     assert set(detail) == {"id", "type", "locale", "fallback", "translation_outdated", "title"}
+
+
+def test_a_translation_never_stands_in_for_a_source_the_key_may_not_see(api, translated):
+    """A view restriction on the German page removes it from German lists and details; its English
+    translation (not restricted) is not offered as a German 'fallback' in its place."""
+    from wagtail.models import PageViewRestriction
+
+    german, english = translated["de"], translated["en"]
+    before = api.json("/api/v1/events/", {"locale": "de"})
+    PageViewRestriction.objects.create(page=german, restriction_type="login")
+    after = api.json("/api/v1/events/", {"locale": "de"})
+    assert after["count"] == before["count"] - 1
+    assert {german.pk, english.pk}.isdisjoint(item["id"] for item in after["results"])
+    assert api.get(f"/api/v1/events/{german.pk}/").status_code == 404
+    assert [item["id"] for item in api.json("/api/v1/events/", {"locale": "en"})["results"]
+            if item["id"] == english.pk] == [english.pk]
