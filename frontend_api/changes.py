@@ -118,6 +118,9 @@ def announce(page_ids: Collection[int], cause: str) -> list[PartnerChange]:
         pages = {page.pk: page for page in content_pages(page_ids).select_related("locale")}
         if not pages:
             return []
+        # Serialised before reading what partners were told: two announcements of one page (an editor's
+        # publish, the worker's sweep) must not both diff against the same "before".
+        ChangeFeed.locked()
         before: dict[int, set[int]] = defaultdict(set)
         for page_id, partner_id in AnnouncedAudience.objects.filter(page_id__in=pages).values_list(
                 "page_id", "partner_id"):
