@@ -26,17 +26,19 @@ def bump_content_version(**kwargs) -> None:
 
 def is_content_model(instance) -> bool:
     """Changes to these alter API answers without a page being published: snippets (topics, regions,
-    organisations, contacts …), images, documents, view restrictions, sites, partners, and a page's
-    sharing however it is changed (admin, import, shell)."""
+    organisations, contacts …), images, documents, view restrictions, sites, partners, a page's
+    sharing however it is changed (admin, import, shell), and a translation's recorded state (whether
+    it is answered as its language)."""
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
 
-    from plugins.shared.models import PagePartner, Partner
+    from plugins.shared.models import PagePartner, PageTranslationState, Partner
 
     if isinstance(instance, Page):
         return False  # drafts do not change answers; publish/unpublish/delete/move signals cover pages
     content_models = (
-        TranslatableMixin, AbstractImage, AbstractDocument, PageViewRestriction, Site, Partner, PagePartner)
+        TranslatableMixin, AbstractImage, AbstractDocument, PageViewRestriction, Site, Partner, PagePartner,
+        PageTranslationState)
     return isinstance(instance, content_models)
 
 
