@@ -98,3 +98,21 @@ class IndexDrift(models.Model):
 
     def __str__(self):
         return f"{self.engine} {self.alias} {self.page_id}: {self.kind}"
+
+
+class IndexRepair(models.Model):
+    """How often reconciliation queued a repair of a page that keeps drifting, for the documents it
+    expected then. After `reconcile.MAX_REPAIRS` it stops queueing the page (its drift is still
+    counted) until the page's documents change; the row goes once the page no longer drifts."""
+
+    page_id = models.IntegerField(unique=True)
+    fingerprint = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Indexreparatur"
+        verbose_name_plural = "Indexreparaturen"
+
+    def __str__(self):
+        return f"{self.page_id}: {self.attempts} repairs"

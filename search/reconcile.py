@@ -7,7 +7,8 @@ actually holds (OpenSearch's `_source`, the database engine's rows and tags). Ha
 stored, rather than a hash written beside it, also catches a document changed behind the hub's back.
 
 Missing, stale and extra documents are recorded as `IndexDrift` rows and re-queued through the
-usual index update task; each update clears the rows of the pages it rewrote. While an OpenSearch
+usual index update task (not beside one already queued; not beyond `MAX_REPAIRS` for a page whose
+documents did not change); each update clears the rows of the pages it rewrote. While an OpenSearch
 alias has drift, searches on it answer from the database (`has_drift`). An OpenSearch that lost its
 indices gets them back here (`ensure_aliases`, with each language's analysis settings).
 """
@@ -29,6 +30,8 @@ from search.models import IndexDrift
 logger = logging.getLogger("kulturhub.search")
 DATABASE, OPENSEARCH = "database", "opensearch"
 ENQUEUE_CHUNK = 100
+# A page still drifting after this many queued repairs of the same documents is not queued again.
+MAX_REPAIRS = 5
 
 
 @dataclass
@@ -186,9 +189,40 @@ def record(report: ReconcileReport) -> None:
         IndexDrift.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def requeue(report: ReconcileReport) -> int:
+def pages_pending() -> set[int]:
+    """Pages an index update already waits for (or runs on) in the queue."""
+    from search import status
+
+    if not status.uses_database_queue():
+        return set()
+    pending: set[int] = set()
+    for task_path, args_kwargs in status.pending_tasks().values_list("task_path", "args_kwargs"):
+        args = args_kwargs.get("args") or []
+        page_ids = args[0] if args else args_kwargs.get("kwargs", {}).get("page_ids", [])
+        if task_path.endswith("update_pages"):
+            pending.update(int(pk) for pk in page_ids)
+    return pending
+
+
+def page_fingerprints(expected: dict[str, dict[int, tuple[str, str]]], ids: Iterable[int]) -> dict[int, str]:
+    """{page id: fingerprint of every document expected for it}: changes when the page's documents do."""
+    wanted = set(ids)
+    documents: dict[int, list] = {pk: [] for pk in wanted}
+    for alias in sorted(expected):
+        for pk in wanted & expected[alias].keys():
+            documents[pk].append([alias, *expected[alias][pk]])
+    return {pk: fingerprint(docs) for pk, docs in documents.items()}
+
+
+def requeue(report: ReconcileReport, expected: dict[str, dict[int, tuple[str, str]]] | None = None) -> int:
     """One update task per chunk of drifting pages; extra documents name their alias, so the update
-    removes them even where the page is gone or now belongs elsewhere. Returns the pages queued."""
+    removes them even where the page is gone or now belongs elsewhere. A page that already has an
+    update queued is left to it; a page still drifting after `MAX_REPAIRS` repairs of the same
+    documents is logged as an error and no longer queued (its drift still counts) until its documents
+    change. Returns the pages queued."""
+    from django.utils import timezone
+
+    from search.models import IndexRepair
     from search.tasks import update_pages
 
     hints: dict[int, str] = {}
@@ -196,12 +230,37 @@ def requeue(report: ReconcileReport) -> int:
     for entry in report.aliases:
         ids |= entry.missing | entry.stale | entry.extra
         hints.update(dict.fromkeys(entry.extra, entry.alias))
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), ENQUEUE_CHUNK):
-        chunk = ordered[start : start + ENQUEUE_CHUNK]
+    if not report.skipped:  # every engine checked: pages no longer drifting start afresh
+        IndexRepair.objects.exclude(page_id__in=ids).delete()
+    if not ids:
+        return 0
+    ids -= pages_pending()
+    current = page_fingerprints(expected if expected is not None else expected_fingerprints(), ids)
+    repairs = {repair.page_id: repair for repair in IndexRepair.objects.filter(page_id__in=ids)}
+    queue, given_up = [], []
+    for pk in sorted(ids):
+        repair = repairs.get(pk)
+        if repair is None or repair.fingerprint != current[pk]:  # new drift, or the page changed since
+            repair = repairs[pk] = IndexRepair(page_id=pk, fingerprint=current[pk])
+        if repair.attempts < MAX_REPAIRS:
+            repair.attempts += 1
+            queue.append(pk)
+        elif repair.given_up_at is None:
+            repair.given_up_at = timezone.now()
+            given_up.append(pk)
+    with transaction.atomic():
+        IndexRepair.objects.filter(page_id__in=repairs).delete()
+        IndexRepair.objects.bulk_create(repairs.values())
+    if given_up:
+        logger.error(
+            "search index drift of pages %s persists after %d repairs; not queued again until they change",
+            given_up, MAX_REPAIRS,
+        )
+    for start in range(0, len(queue), ENQUEUE_CHUNK):
+        chunk = queue[start : start + ENQUEUE_CHUNK]
         chunk_hints = {str(pk): hints[pk] for pk in chunk if pk in hints}
         update_pages.enqueue(chunk, chunk_hints or None)
-    return len(ordered)
+    return len(queue)
 
 
 def reconcile(*, requeue_drift: bool = True) -> ReconcileReport:
@@ -222,8 +281,8 @@ def reconcile(*, requeue_drift: bool = True) -> ReconcileReport:
             report.skipped[OPENSEARCH] = f"{type(exc).__name__}: {exc}"
             logger.warning("reconciliation could not check OpenSearch: %s", exc)
     record(report)
-    if requeue_drift and report.drift:
-        requeue(report)
+    if requeue_drift:
+        requeue(report, expected)
     return report
 
 

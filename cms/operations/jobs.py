@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Q
+from django.utils import timezone
 
 logger = logging.getLogger("kulturhub.operations")
 
@@ -52,3 +55,44 @@ def prune_partner_changes() -> None:
     from frontend_api.changes import prune_changes
 
     prune_changes()
+
+
+# A delivery younger than this, or whose next attempt is due since less than this, may still be on its
+# way into the queue (its transaction just committed, its retry is being enqueued): left alone.
+DELIVERY_GRACE = datetime.timedelta(seconds=60)
+
+
+def requeue_webhook_deliveries(*, now: datetime.datetime | None = None) -> int:
+    """Pending deliveries whose queued send was lost (the process died between the editor's commit and
+    its on_commit enqueue, or the enqueue hit a locked database) are queued again; a delivery that
+    has a ready or running send is left alone, so no second chain of retries starts beside it.
+    Returns the deliveries queued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from frontend_api.models import WebhookDelivery
+    from frontend_api.webhooks import deliver_webhook
+
+    if not isinstance(deliver_webhook.get_backend(), DatabaseBackend):
+        return 0  # only the database queue can lose an enqueue and be looked into
+    now = now or timezone.now()
+    due = set(
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, created_at__lte=now - DELIVERY_GRACE)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - DELIVERY_GRACE))
+        .values_list("pk", flat=True)
+    )
+    if not due:
+        return 0
+    queued = {
+        args_kwargs["args"][0] if args_kwargs.get("args") else args_kwargs.get("kwargs", {}).get("delivery_id")
+        for args_kwargs in DBTaskResult.objects.filter(
+            task_path=deliver_webhook.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).values_list("args_kwargs", flat=True)
+    }
+    lost = sorted(due - queued)
+    for delivery_id in lost:
+        deliver_webhook.enqueue(delivery_id)
+    if lost:
+        logger.warning("webhook deliveries pending without a queued send were queued again: %s", lost)
+    return len(lost)

@@ -36,6 +36,9 @@ def stale_after() -> datetime.timedelta:
 
 
 def beat(worker_id: str, *, now: datetime.datetime | None = None) -> None:
+    """Marks the worker alive, and renews the lease of a periodic job it is running (however long)."""
+    from cms.operations import periodic
+
     now = now or timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
     if not updated:
@@ -43,6 +46,7 @@ def beat(worker_id: str, *, now: datetime.datetime | None = None) -> None:
             worker_id=worker_id,
             defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "started_at": now, "seen_at": now},
         )
+    periodic.renew(worker_id, now)
 
 
 def forget(worker_id: str) -> None:

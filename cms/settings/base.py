@@ -214,6 +214,7 @@ KULTURHUB_PERIODIC_JOBS = {
     "prune_task_results": {"job": "cms.operations.jobs.prune_task_results", "seconds": 3600},
     "sweep_partner_audiences": {"job": "cms.operations.jobs.sweep_partner_audiences", "seconds": 300},
     "prune_partner_changes": {"job": "cms.operations.jobs.prune_partner_changes", "seconds": 3600},
+    "requeue_webhook_deliveries": {"job": "cms.operations.jobs.requeue_webhook_deliveries", "seconds": 60},
 }
 # A worker silent for longer than this is dead: its running task goes back to the queue.
 KULTURHUB_WORKER_HEARTBEAT_SECONDS = 10

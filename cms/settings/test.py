@@ -14,3 +14,6 @@ STORAGES = {
 }
 # Webhook tests receive on loopback; the tests of refused targets switch this off.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", True)
+# Workers run inside the test's transaction (`db_worker --batch`): their heartbeat thread, on a
+# connection of its own, must not write beside it (on PostgreSQL it would wait for the test's row).
+KULTURHUB_WORKER_HEARTBEAT_SECONDS = 3600

@@ -111,3 +111,54 @@ def test_an_emptied_opensearch_heals_without_an_operator(opensearch_prefix):
         assert opensearch_state() == database_state()
         assert health()["status"] == "ok"
         assert search("Kulturscheune") == ("opensearch", {kept.pk, edited.pk, event.pk})
+
+
+def test_a_page_with_a_queued_update_is_not_queued_again(settings):
+    from search.models import SearchDocument
+
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    settings.TASKS = DATABASE_QUEUE
+    SearchDocument.objects.filter(pk=page.pk).update(title="Winterfest")
+    assert reconcile.reconcile().drift == 1
+    assert status.pending_index_updates() == 1
+    assert reconcile.reconcile().drift == 1  # the worker has not come round yet
+    assert status.pending_index_updates() == 1
+    drain()
+    assert reconcile.reconcile().drift == 0
+
+
+def test_a_page_that_keeps_drifting_is_given_up_until_it_changes(settings, caplog):
+    """Whatever breaks its document again after each repair: five repairs, then an error naming the
+    page, no more updates queued for it, and its drift still reported."""
+    from search.models import SearchDocument
+
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    settings.TASKS = DATABASE_QUEUE
+
+    def break_it():
+        SearchDocument.objects.filter(pk=page.pk).update(title="Winterfest")
+
+    for _repair in range(reconcile.MAX_REPAIRS):
+        break_it()
+        assert reconcile.reconcile().drift == 1
+        assert status.pending_index_updates() == 1
+        drain()
+    break_it()
+    caplog.clear()
+    assert reconcile.reconcile().drift == 1
+    assert status.pending_index_updates() == 0
+    assert f"drift of pages [{page.pk}] persists after 5 repairs" in caplog.text
+    assert [r.levelname for r in caplog.records if str(page.pk) in r.getMessage()] == ["ERROR"]
+    caplog.clear()
+    assert reconcile.reconcile().drift == 1 and status.pending_index_updates() == 0
+    assert "persists" not in caplog.text  # said once
+    assert health()["checks"]["search_drift"] == 1
+
+    # An editor changes the page: its documents differ, so repairs start afresh.
+    page.title = "Kulturscheune Barnim"
+    page.save_revision().publish()
+    assert reconcile.reconcile().drift == 1
+    assert status.pending_index_updates() == 1
+    drain()
+    assert reconcile.reconcile().drift == 0
+    assert search("Barnim")[1] == {page.pk}

@@ -56,9 +56,10 @@ class Worker(base.Worker):
         at the start and between polls."""
         base.logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
         workers.beat(self.worker_id)
-        heartbeat = None if self.batch else workers.Heartbeat(self.worker_id)
-        if heartbeat:
-            heartbeat.start()
+        # In --batch mode too: a batch that runs a task longer than the staleness limit must not
+        # look dead to the other workers' recovery job.
+        heartbeat = workers.Heartbeat(self.worker_id)
+        heartbeat.start()
         try:
             if self.startup_delay and self.interval:
                 time.sleep(random.random())  # noqa: S311 - spreads workers starting together
@@ -79,8 +80,7 @@ class Worker(base.Worker):
                 if self.running and not task_result:
                     time.sleep(self.interval)
         finally:
-            if heartbeat:
-                heartbeat.stop()
+            heartbeat.stop()
             workers.forget(self.worker_id)
 
 
