@@ -35,12 +35,17 @@ class Window:
         return max(0, self.limit - self.count)
 
 
+def now() -> float:
+    """The clock windows are counted by: the one seam tests pin, so no window ends inside a test."""
+    return time.time()
+
+
 def count_hit(scope: str, ident: str, rate: str, *, increment: bool = True) -> Window:
     limit, duration = parse_rate(rate)
-    now = time.time()
-    window = int(now // duration)
+    instant = now()
+    window = int(instant // duration)
     key = f"kulturhub:api:rl:{scope}:{ident}:{window}"
-    resets_in = (window + 1) * duration - now
+    resets_in = (window + 1) * duration - instant
     if not increment:
         return Window(limit, cache.get(key, 0), resets_in)
     if cache.add(key, 1, duration + 5):

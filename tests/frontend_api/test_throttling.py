@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.frontend_api.conftest import APIClient, assert_error
+from tests.frontend_api.conftest import MID_WINDOW, APIClient, assert_error
 
 
 @override_settings(KULTURHUB_API={"RATE_LIMIT": "3/hour"})
@@ -15,6 +15,21 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(api, other_api):
     assert_error(response, 429, "rate_limited")
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert other_api.get("/api/v1/events/").status_code == 200, "another key has its own window"
+
+
+@override_settings(KULTURHUB_API={"RATE_LIMIT": "2/min", "FAILED_AUTH_LIMIT": "2/min"})
+def test_windows_follow_the_pinned_clock_not_the_wall_clock(api, throttle_clock):
+    """Every API test counts on the pinned clock, so a minute ending during a test changes nothing; the
+    window ends when the clock passes its end, and Retry-After says exactly when that is."""
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    assert [guesser.get("/api/v1/events/").status_code for _ in range(3)] == [401, 401, 429]
+    assert [api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7").status_code for _ in range(3)] == [200, 200, 429]
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7")["Retry-After"] == "30"
+    throttle_clock.at = MID_WINDOW + 29
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7")["Retry-After"] == "1"
+    throttle_clock.at = MID_WINDOW + 30  # the next minute: both windows start again
+    assert guesser.get("/api/v1/events/").status_code == 401
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
 @override_settings(KULTURHUB_API={"RATE_LIMIT": "2/hour"})
