@@ -145,3 +145,23 @@ def test_a_bad_trusted_proxies_value_is_a_configuration_error(value):
 
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must be a number of proxies"):
         parse_trusted_proxies(value)
+
+
+@override_settings(KULTURHUB_API={"FAILED_AUTH_LIMIT": "3/day"}, TRUSTED_PROXIES=None)
+def test_one_ipv6_host_cannot_escape_the_throttle_with_fresh_addresses_of_its_64(api):
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    statuses = [guesser.get("/api/v1/events/", REMOTE_ADDR=f"2001:db8:1:2::{n:x}").status_code for n in range(1, 6)]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert_error(api.get("/api/v1/events/", REMOTE_ADDR="2001:db8:1:2:ffff::1"), 429)
+    assert api.get("/api/v1/events/", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200, "the next /64 is another client"
+
+
+@pytest.mark.parametrize("trusted", [None, "1"])
+def test_an_ipv4_mapped_connection_counts_as_its_ipv4_address(api, settings, trusted):
+    from cms.settings.base import parse_trusted_proxies
+
+    settings.TRUSTED_PROXIES = parse_trusted_proxies(trusted or "")
+    settings.KULTURHUB_API = {"FAILED_AUTH_LIMIT": "2/day"}
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    assert [guesser.get("/api/v1/events/", REMOTE_ADDR="::ffff:198.51.100.7").status_code for _ in range(2)] == [401, 401]
+    assert_error(api.get("/api/v1/events/", REMOTE_ADDR="198.51.100.7"), 429)
