@@ -6,9 +6,11 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from frontend_api.models import PartnerAPIKey, Webhook
+from frontend_api.webhook_targets import check_webhook_url
 from plugins.shared.models import Partner
 
 DEFAULT_KEY_NAME = "Standard"
@@ -50,12 +52,20 @@ def revoke_keys(partner: Partner) -> int:
 
 
 def add_webhook(partner: Partner, url: str) -> Webhook:
-    """A webhook for `partner`; ValidationError naming `url` when it is no URL or a refused target."""
+    """A webhook for `partner`; ValidationError naming `url` when it is no URL or a refused target, in one
+    English message: our own reason when we have one (it says more than the URL field's "Enter a valid
+    URL."), else the field's."""
     webhook = Webhook(partner=partner, url=url)
-    try:
-        webhook.full_clean(exclude=["partner"])
-    except ValidationError as exc:
-        raise ValidationError([f"webhook URL {url!r} refused: {message}" for message in exc.messages]) from None
+    with translation.override("en"):
+        try:
+            webhook.full_clean(exclude=["partner"])
+        except ValidationError as exc:
+            try:
+                check_webhook_url(url)
+                reasons = list(dict.fromkeys(exc.messages))
+            except ValidationError as refusal:
+                reasons = refusal.messages
+            raise ValidationError(f"webhook URL {url!r} refused: {'; '.join(reasons)}") from None
     webhook.save()
     return webhook
 

@@ -29,6 +29,12 @@ from urllib3.util import connection as urllib3_connection
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 CARRIER_GRADE_NAT = ipaddress.ip_network("100.64.0.0/10")
+# NAT64 (RFC 6052): the well-known prefix holds the IPv4 address in its last 32 bits; the local-use prefix
+# (RFC 8215) may be split into longer prefixes, each embedding it elsewhere (RFC 6052 section 2.2).
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+# Bytes of an address holding the IPv4 address, by NAT64 prefix length (byte 8 is the reserved u octet).
+NAT64_IPV4_BYTES = {48: (6, 7, 9, 10), 56: (7, 9, 10, 11), 64: (9, 10, 11, 12), 96: (12, 13, 14, 15)}
 METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 # Names cloud platforms answer their instance metadata under, and names that are loopback by definition.
 METADATA_HOSTS = {"metadata", "metadata.google.internal", "metadata.goog", "instance-data",
@@ -52,12 +58,44 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
 
 
+def nat64_candidates(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a local-use NAT64 address may embed: one per prefix length whose suffix is zero."""
+    packed = address.packed
+    candidates = []
+    for positions in NAT64_IPV4_BYTES.values():
+        if not any(packed[positions[-1] + 1:]):
+            candidates.append(ipaddress.IPv4Address(bytes(packed[position] for position in positions)))
+    return candidates
+
+
+def embedded_ipv4(address: IPAddress) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address reaches through a translator or tunnel, with the mechanism's name:
+    IPv4-mapped, NAT64, 6to4 and Teredo. Such an address is internal when what it embeds is."""
+    if address.version == 4:
+        return []
+    if address.ipv4_mapped is not None:
+        return [("IPv4-mapped", address.ipv4_mapped)]
+    if address in NAT64_WELL_KNOWN:
+        return [("NAT64", ipaddress.IPv4Address(address.packed[12:]))]
+    if address in NAT64_LOCAL_USE:
+        return [("NAT64", candidate) for candidate in nat64_candidates(address)]
+    if address.sixtofour is not None:
+        return [("6to4", address.sixtofour)]
+    if address.teredo is not None:
+        server, client = address.teredo
+        return [("Teredo", client), ("Teredo server", server)]
+    return []
+
+
 def address_class(address: IPAddress) -> str | None:
     """What kind of internal address `address` is ("a loopback address", ...), or None for a public one."""
-    mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        inner = address_class(mapped)
-        return f"{inner} (IPv4-mapped {mapped})" if inner else None
+    embedded = embedded_ipv4(address)
+    for mechanism, inner in embedded:
+        kind = address_class(inner)
+        if kind:
+            return f"{kind} ({mechanism} {inner})"
+    if any(mechanism in ("IPv4-mapped", "NAT64") for mechanism, _inner in embedded):
+        return None  # a translation of a public IPv4 address (an IPv6-only hub behind DNS64 sees these)
     if address.is_unspecified:
         return "the unspecified address"
     if address.is_loopback:

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from frontend_api import throttling
 from frontend_api.authentication import forget_keys
 from frontend_api.caching import forget_content_version
 from frontend_api.partners import create_partner
@@ -15,6 +16,29 @@ def fresh_cache():
     forget_content_version()
     yield
     cache.clear()
+
+
+# 2024-10-04 12:30:30 UTC: the middle of a minute, an hour and a day, so no rate-limit window ends in a test.
+MID_WINDOW = 20_000 * 86_400 + 12 * 3_600 + 30 * 60 + 30
+
+
+class ThrottleClock:
+    """The instant rate-limit windows are counted at; a test moves it by setting `at`."""
+
+    def __init__(self, at: float):
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+@pytest.fixture(autouse=True)
+def throttle_clock(monkeypatch) -> ThrottleClock:
+    """Pins the throttle's clock for every API test: counts of 401s and 429s over many requests must not
+    depend on whether a minute, hour or day happens to end while the test runs."""
+    clock = ThrottleClock(MID_WINDOW)
+    monkeypatch.setattr(throttling, "now", clock)
+    return clock
 
 
 class APIClient(Client):

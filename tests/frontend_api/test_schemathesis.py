@@ -13,6 +13,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
@@ -25,7 +26,7 @@ from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import RegionFactory, TopicFactory
-from tests.frontend_api.conftest import partner_client
+from tests.frontend_api.conftest import APIClient, partner_client
 
 # Examples per operation for fuzzing (the coverage phase adds its boundary cases): about 1,750 requests
 # over the 13 operations, well under a minute of CPU.
@@ -69,6 +70,22 @@ def served_document() -> dict:
 
 schema = schemathesis.openapi.from_dict(served_document(), config=CONFIG)
 schema.app = application
+
+
+# Far above the requests one operation's test sends: schemathesis probes with missing and wrong keys and
+# expects 401, and the wrong-key throttle (20/min per address by default) must never answer those 429.
+UNTHROTTLED = {"FAILED_AUTH_LIMIT": "1000000/min", "RATE_LIMIT": "1000000/min"}
+
+
+@pytest.fixture(autouse=True)
+def unthrottled():
+    with override_settings(KULTURHUB_API=UNTHROTTLED):
+        yield
+
+
+def test_wrong_key_probes_are_not_throttled_here(db):
+    guesser = APIClient(HTTP_AUTHORIZATION="Api-Key abcdefgh.guessguessguessguessguessguessgu")
+    assert {guesser.get("/api/v1/events/").status_code for _ in range(30)} == {401}
 
 
 @pytest.fixture

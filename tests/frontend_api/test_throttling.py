@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.frontend_api.conftest import APIClient, assert_error
+from tests.frontend_api.conftest import MID_WINDOW, APIClient, assert_error
 
 
 @override_settings(KULTURHUB_API={"RATE_LIMIT": "3/hour"})
@@ -15,6 +15,21 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(api, other_api):
     assert_error(response, 429, "rate_limited")
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert other_api.get("/api/v1/events/").status_code == 200, "another key has its own window"
+
+
+@override_settings(KULTURHUB_API={"RATE_LIMIT": "2/min", "FAILED_AUTH_LIMIT": "2/min"})
+def test_windows_follow_the_pinned_clock_not_the_wall_clock(api, throttle_clock):
+    """Every API test counts on the pinned clock, so a minute ending during a test changes nothing; the
+    window ends when the clock passes its end, and Retry-After says exactly when that is."""
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    assert [guesser.get("/api/v1/events/").status_code for _ in range(3)] == [401, 401, 429]
+    assert [api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7").status_code for _ in range(3)] == [200, 200, 429]
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7")["Retry-After"] == "30"
+    throttle_clock.at = MID_WINDOW + 29
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7")["Retry-After"] == "1"
+    throttle_clock.at = MID_WINDOW + 30  # the next minute: both windows start again
+    assert guesser.get("/api/v1/events/").status_code == 401
+    assert api.get("/api/v1/events/", REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
 @override_settings(KULTURHUB_API={"RATE_LIMIT": "2/hour"})
@@ -130,3 +145,23 @@ def test_a_bad_trusted_proxies_value_is_a_configuration_error(value):
 
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must be a number of proxies"):
         parse_trusted_proxies(value)
+
+
+@override_settings(KULTURHUB_API={"FAILED_AUTH_LIMIT": "3/day"}, TRUSTED_PROXIES=None)
+def test_one_ipv6_host_cannot_escape_the_throttle_with_fresh_addresses_of_its_64(api):
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    statuses = [guesser.get("/api/v1/events/", REMOTE_ADDR=f"2001:db8:1:2::{n:x}").status_code for n in range(1, 6)]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert_error(api.get("/api/v1/events/", REMOTE_ADDR="2001:db8:1:2:ffff::1"), 429)
+    assert api.get("/api/v1/events/", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200, "the next /64 is another client"
+
+
+@pytest.mark.parametrize("trusted", [None, "1"])
+def test_an_ipv4_mapped_connection_counts_as_its_ipv4_address(api, settings, trusted):
+    from cms.settings.base import parse_trusted_proxies
+
+    settings.TRUSTED_PROXIES = parse_trusted_proxies(trusted or "")
+    settings.KULTURHUB_API = {"FAILED_AUTH_LIMIT": "2/day"}
+    guesser = APIClient(HTTP_AUTHORIZATION=WRONG_KEY)
+    assert [guesser.get("/api/v1/events/", REMOTE_ADDR="::ffff:198.51.100.7").status_code for _ in range(2)] == [401, 401]
+    assert_error(api.get("/api/v1/events/", REMOTE_ADDR="198.51.100.7"), 429)

@@ -40,6 +40,16 @@ REFUSED = [
     ("http://[::ffff:127.0.0.1]/hook", "a loopback address (IPv4-mapped 127.0.0.1)"),
     ("http://[::ffff:169.254.169.254]/hook", "metadata"),
     ("http://[::ffff:10.0.0.1]/hook", "private"),
+    # IPv6 forms that reach an IPv4 address through a translator or tunnel: judged by that IPv4 address.
+    ("http://[64:ff9b::7f00:1]/hook", "a loopback address (NAT64 127.0.0.1)"),
+    ("http://[64:ff9b::a9fe:a9fe]/hook", "metadata service (link-local) (NAT64 169.254.169.254)"),
+    ("http://[64:ff9b:1::a00:1]/hook", "a private address (NAT64 10.0.0.1)"),  # local-use prefix, /96
+    ("http://[64:ff9b:1:a00:0:100::]/hook", "a private address (NAT64 10.0.0.1)"),  # local-use prefix, /48
+    ("http://[2002:7f00:1::1]/hook", "a loopback address (6to4 127.0.0.1)"),
+    ("http://[2002:a9fe:a9fe::]/hook", "metadata service (link-local) (6to4 169.254.169.254)"),
+    ("http://[2002:c0a8:101::1]/hook", "a private address (6to4 192.168.1.1)"),
+    ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook", "a loopback address (Teredo 127.0.0.1)"),
+    ("http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook", "a private address (Teredo 10.0.0.1)"),
     ("http://metadata.google.internal/computeMetadata/v1/", "metadata"),
     ("http://metadata/hook", "metadata"),
 ]
@@ -110,7 +120,9 @@ def test_a_name_resolving_to_an_internal_address_is_refused_when_saved(db, priva
 def test_public_targets_are_accepted(db, private_networks_refused, names):
     names["hooks.partner.example"] = ["93.184.215.14"]
     partner = Partner.objects.create(name="Kulturportal", slug="kulturportal")
-    for url in ("https://hooks.partner.example/x", "https://93.184.215.14/hook", "https://[2606:4700::1111]/"):
+    # 64:ff9b::5db8:d70e is 93.184.215.14 through NAT64 (how an IPv6-only hub with DNS64 sees a public host).
+    for url in ("https://hooks.partner.example/x", "https://93.184.215.14/hook", "https://[2606:4700::1111]/",
+                "https://[64:ff9b::5db8:d70e]/hook", "https://[2002:5db8:d70e::1]/hook"):
         Webhook(partner=partner, url=url).full_clean()
 
 

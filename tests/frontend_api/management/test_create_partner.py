@@ -50,3 +50,17 @@ def test_an_existing_name_gets_an_additional_key(db):
     assert partner.origins == ["https://a.example.org", "https://b.example.org"]
     assert APIClient(first).get("/api/v1/events/").status_code == 200
     assert APIClient(second).get("/api/v1/events/").status_code == 200
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("ftp://x", "only http and https URLs are delivered to, not ftp"),
+    ("https://hooks example.org/x", "Enter a valid URL."),
+    ("https://hooks.example.org/" + "x" * 500, "Ensure this value has at most 500 characters"),
+])
+def test_a_refused_webhook_is_one_english_message_naming_url_and_reason(db, url, reason):
+    with pytest.raises(CommandError) as refused:
+        run("Hooked", "--webhook", url)
+    message = str(refused.value)
+    assert message.startswith(f"webhook URL {url!r} refused: {reason}"), message
+    assert message.count("refused") == 1 and "gültige" not in message and "Bitte" not in message, message
+    assert not Partner.objects.exists()
