@@ -220,13 +220,9 @@ def sweep_audiences(chunk: int = 500) -> int:
     """Announces whatever a partner was not told: an announcement lost between a commit and its queued
     task (a crash), or a page made live without Wagtail's publish signal. Reads the recorded audiences
     and the visibility rule for every content page, in chunks; an unchanged audience costs nothing
-    else. For the worker's periodic jobs; returns the number of events recorded."""
+    else. Deletions are not repaired here: they are announced before the row goes, and the recorded
+    audience goes with the page. For the worker's periodic jobs; returns the number of events recorded."""
     ids = list(Page.objects.type(*content_models()).order_by("pk").values_list("pk", flat=True))
-    # Pages gone from the tree but still recorded (a deletion whose announcement was lost).
-    gone = set(AnnouncedAudience.objects.exclude(page_id__in=ids).values_list("page_id", flat=True))
-    if gone:
-        AnnouncedAudience.objects.filter(page_id__in=gone).delete()
-        logger.warning("forgot the audiences of %d pages that no longer exist", len(gone))
     events = 0
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
