@@ -313,6 +313,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_command(port: int, *, timeout: int, extra: tuple[str, ...] = ()) -> list[str]:
+    """The hub under gunicorn with WORKERS sync workers on 127.0.0.1:`port` (shared by the benchmarks)."""
+    return [
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "cms.wsgi:application",
+        "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+        "--timeout", str(timeout), "--log-level", "warning", *extra,
+    ]
+
+
 class Server:
     """gunicorn with 2 sync workers; `cache_timeout` 0 switches the API's server-side cache off."""
 
@@ -326,18 +335,7 @@ class Server:
             "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
         }
         self.process = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "cms.wsgi:application",
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(self.port, timeout=120),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -273,29 +273,15 @@ class Gunicorn:
     """The hub under gunicorn (sync workers, as the API benchmark), its log in a file for tracebacks."""
 
     def __init__(self, env: dict[str, str], log_path: Path):
-        from bench.api import free_port
+        from bench.api import free_port, gunicorn_command
 
         self.port = free_port()
         self.log_path = log_path
         self.access_path = log_path.with_name(log_path.stem + "-access.log")
         self.log_file = log_path.open("w")
         self.process = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "cms.wsgi:application",
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-                "--access-logfile",
-                str(self.access_path),
-                "--access-logformat",
-                "%(s)s %(D)s %(r)s",
-            ],
+            gunicorn_command(self.port, timeout=60, extra=(
+                "--access-logfile", str(self.access_path), "--access-logformat", "%(s)s %(D)s %(r)s")),
             cwd=ROOT,
             env=env,
             stdout=self.log_file,
