@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.images.views.serve import ServeView
 
-from frontend_api.views.partner_demo import partner_demo, partner_demo_preview
+from cms.tooling.views import partner_demo, partner_demo_preview
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

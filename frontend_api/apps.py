@@ -11,7 +11,6 @@ class FrontendApiConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from frontend_api import registry
         from frontend_api.authentication import forget_keys
         from frontend_api.models import PartnerAPIKey
         from frontend_api.signal_handlers import (
@@ -21,8 +20,6 @@ class FrontendApiConfig(AppConfig):
             on_page_deleted,
         )
         from plugins.shared.models import Partner
-
-        registry.discover()
 
         page_published.connect(bump_content_version, dispatch_uid="kulturhub-api-published")
         page_unpublished.connect(bump_content_version, dispatch_uid="kulturhub-api-unpublished")

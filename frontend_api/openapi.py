@@ -4,7 +4,6 @@ that produce the answers), every parameter with its bounds, every error, and the
 import copy
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -19,7 +18,7 @@ from frontend_api.serializers import schema
 from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, list_fields
 
 API_DESCRIPTION = """\
-Projects, experience reports, events and funding information of the network, for partner sites.
+{content} of the network, for partner sites.
 
 **Keys.** Send `Authorization: Api-Key <key>` on every request but health, schema and docs. A key
 belongs to one partner and sees only what that partner may see: live pages without a view restriction
@@ -300,7 +299,7 @@ def search_parameters() -> list[OpenApiParameter]:
         OpenApiParameter(
             "from",
             OpenApiTypes.DATE,
-            description="Only items dated on or after this day (events: taking place on or after).",
+            description=search_date_description(),
         ),
         OpenApiParameter("to", OpenApiTypes.DATE, description="Only items dated on or before this day."),
         OpenApiParameter(
@@ -413,19 +412,43 @@ def describe_what_spectacular_cannot(result: dict, generator, request, public) -
     return result
 
 
-class KulturhubSchemaGenerator(SchemaGenerator):
-    """The partner API's document, with stable enum names and its long description (the hooks in
-    SPECTACULAR_SETTINGS select its endpoints and add what spectacular cannot declare)."""
+def search_date_description() -> str:
+    meanings = "; ".join(f"{api.name}: {api.date_meaning}" for api in registry.content_types() if api.date_meaning)
+    return "Only items dated on or after this day" + (f" ({meanings})." if meanings else ".")
 
-    def get_schema(self, request=None, public=False):
-        from django.urls import get_resolver
-        from drf_spectacular import plumbing
-        from drf_spectacular.settings import patched_settings
 
-        # The URLconf builds the content views (and their schema components) when imported.
-        _patterns = get_resolver().url_patterns
-        with patched_settings({"ENUM_NAME_OVERRIDES": enum_names(), "DESCRIPTION": API_DESCRIPTION}):
-            clear = getattr(plumbing, "_load_enum_name_overrides", None)
-            if clear is not None and hasattr(clear, "cache_clear"):
-                clear.cache_clear()
-            return super().get_schema(request, public)
+def api_description() -> str:
+    titles = [api.title for api in registry.content_types()]
+    content = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else "".join(titles)
+    return API_DESCRIPTION.replace("{content}", content[:1].upper() + content[1:], 1)
+
+
+def name_enums_and_describe(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook, after spectacular's enum hook: stable names for the choice sets (spectacular
+    would name them after the field and number colliding ones), and the API's description, which names
+    the content types served."""
+    components = result.get("components", {}).get("schemas", {})
+    wanted = {frozenset(values): name for name, values in enum_names().items()}
+    renames = {}
+    for old, component in list(components.items()):
+        values = frozenset(v for v in component.get("enum", ()) if v not in (None, ""))
+        new = wanted.get(values) if values else None
+        if new and new != old and new not in components:
+            components[new] = components.pop(old)
+            renames[f"#/components/schemas/{old}"] = f"#/components/schemas/{new}"
+    if renames:
+        rewrite_refs(result, renames)
+    result.setdefault("info", {})["description"] = api_description()
+    return result
+
+
+def rewrite_refs(node, renames: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in renames:
+            node["$ref"] = renames[ref]
+        for value in node.values():
+            rewrite_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            rewrite_refs(value, renames)

@@ -1,21 +1,19 @@
-"""The content types the partner API serves, registered by each plugin's `api.py` at start-up.
+"""The content types the partner API serves: the API definitions of the registered content-type
+descriptors (`plugins.shared.content_types`), each from its type's `api.py`.
 
 frontend_api never names a content type: the router, the OpenAPI schema and the cache invalidation
-all iterate this registry (the shape of Wagtail 8's api/v3 registry).
+all iterate these definitions (the shape of Wagtail 8's api/v3 registry).
 """
 
 import datetime
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.module_loading import module_has_submodule
 from rest_framework import serializers
+
+from plugins.shared import content_types as descriptors
 
 if TYPE_CHECKING:
     from frontend_api.params import QueryParser
@@ -45,17 +43,28 @@ class FilterParameter:
 
 
 class ContentTypeAPI:
-    """Base of each plugin's API definition; subclass in `plugins/<type>/api.py` and `register()` it."""
+    """Base of each content type's API definition: subclass it in the type's `api.py` and give an
+    instance to the type's descriptor (`api=`), which supplies its name and model."""
 
-    name: ClassVar[str]  # URL segment and the items' "type", e.g. "events"
-    model: ClassVar[type]
+    descriptor: descriptors.ContentTypeDescriptor  # set when the descriptor is made
     schema_name: ClassVar[str]  # singular component name in the OpenAPI schema, e.g. "Event"
     title: ClassVar[str]
     description: ClassVar[str] = ""
     ordering_description: ClassVar[str] = ""
+    #: what "dated on or after a day" means for the type in search's `from`, when not its publication day
+    date_meaning: ClassVar[str] = ""
     fields: ClassVar[dict[str, Field]] = {}
     filter_parameters: ClassVar[tuple[FilterParameter, ...]] = ()
     list_prefetch: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def name(self) -> str:
+        """URL segment and the items' "type"."""
+        return self.descriptor.name
+
+    @property
+    def model(self) -> type:
+        return self.descriptor.page_model
 
     def queryset(self, *, partner: "Partner", locale: str | None) -> QuerySet:
         """Visible pages in the type's default order, through the type's selector."""
@@ -95,42 +104,16 @@ class ContentTypeAPI:
 # batch-loaded by the serialization context (one light query each).
 API_SHARED_PREFETCH: tuple[str, ...] = ()
 
-REGISTRY: dict[str, ContentTypeAPI] = {}
-
-
-def register(api: ContentTypeAPI) -> ContentTypeAPI:
-    existing = REGISTRY.get(api.name)
-    if existing is not None and type(existing) is not type(api):
-        raise ValueError(f"API type {api.name!r} is registered twice ({type(existing)} and {type(api)})")
-    REGISTRY[api.name] = api
-    return api
-
-
 def content_types() -> list[ContentTypeAPI]:
-    return list(REGISTRY.values())
-
-
-def for_name(name: str) -> ContentTypeAPI | None:
-    return REGISTRY.get(name)
+    return [d.api for d in descriptors.all() if d.api is not None]
 
 
 def for_model(model: type) -> ContentTypeAPI | None:
-    for api in REGISTRY.values():
-        if api.model is model:
-            return api
-    return None
+    """The API definition of a page class (or of one of its bases), None for pages the API does not
+    serve: the content types' one matching rule."""
+    descriptor = descriptors.for_model(model)
+    return descriptor.api if descriptor is not None else None
 
 
-def discover(module_name: str = "api") -> None:
-    """Imports `<app>.api` of the project's own apps (third-party packages such as `wagtail.api` are
-    left alone), which register their types."""
-    base = Path(settings.BASE_DIR).resolve()
-    for app_config in apps.get_app_configs():
-        if base not in Path(app_config.path).resolve().parents:
-            continue
-        if module_has_submodule(app_config.module, module_name):
-            importlib.import_module(f"{app_config.name}.{module_name}")
-
-
-def type_names() -> Iterable[str]:
-    return REGISTRY.keys()
+def type_names() -> list[str]:
+    return [api.name for api in content_types()]

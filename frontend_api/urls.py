@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from frontend_api import registry
 from frontend_api.errors import not_found
-from frontend_api.openapi import KulturhubSchemaGenerator
 from frontend_api.views.changes import ChangesView
 from frontend_api.views.content import views_for
 from frontend_api.views.health import HealthView
@@ -39,7 +38,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path(
         "schema/",
-        SpectacularAPIView.as_view(generator_class=KulturhubSchemaGenerator),
+        SpectacularAPIView.as_view(),
         name="schema",
     ),
     path("docs/", SpectacularSwaggerView.as_view(url_name="frontend_api:schema"), name="docs"),

@@ -8,7 +8,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import registry, signal_handlers
+        from search import signal_handlers
 
-        registry.autodiscover()
         signal_handlers.connect()

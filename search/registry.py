@@ -1,8 +1,9 @@
-"""Index definitions, one per content type, filled from each type's `search_index.py`.
+"""Index definitions, one per content type, read from the registered content-type descriptors.
 
-`search/` names no content type: a type registers an `IndexDefinition` subclass, and indexing,
-queries and commands iterate the registry. The definition says how to load the type's pages (its
-selector, so index and API read the same queryset) and what a document adds for that type.
+`search/` names no content type: a type's descriptor (`plugins.shared.content_types`) carries an
+instance of an `IndexDefinition` subclass from the type's `search_index.py`, and indexing, queries and
+commands iterate them. The definition says how to load the type's pages (its selector, so index and
+API read the same queryset) and what a document adds for that type.
 """
 
 from __future__ import annotations
@@ -13,22 +14,31 @@ from collections.abc import Callable, Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from plugins.shared import content_types
+
 Period = tuple[datetime.date | None, datetime.date | None]
 
 
 class IndexDefinition:
     """What the search index needs to know about one content type. Subclass it in the type's
-    `search_index.py` and call `register()` with an instance."""
+    `search_index.py` and give an instance to the type's descriptor (`search_index=`)."""
 
-    #: API/alias name of the type: "events".
-    type: str = ""
-    #: the page model.
-    model: type | None = None
+    #: the descriptor this definition belongs to; set when the descriptor is made.
+    descriptor: content_types.ContentTypeDescriptor
     #: selector returning live, public pages of the type with their relations prefetched; called with
     #: `locale=` and `restrict_to_partner=False` (visibility is a document field, not a query filter).
     selector: Callable[..., QuerySet] | None = None
     #: OpenSearch mapping of the fields `extra_fields` adds (strict: every field must be declared).
     extra_mapping: dict = {}
+
+    @property
+    def type(self) -> str:
+        """The type's name, also part of its aliases."""
+        return self.descriptor.name
+
+    @property
+    def model(self) -> type:
+        return self.descriptor.page_model
 
     def queryset(self, locale: str | None = None) -> QuerySet:
         assert self.selector is not None, f"{type(self).__name__} has no selector"
@@ -64,50 +74,21 @@ class IndexDefinition:
         return {}
 
 
-_registry: dict[str, IndexDefinition] = {}
-
-
-def register(definition: IndexDefinition) -> IndexDefinition:
-    if not definition.type or definition.model is None:
-        raise ValueError(f"{type(definition).__name__} needs a type and a model")
-    existing = _registry.get(definition.type)
-    if existing is not None and type(existing) is not type(definition):
-        raise ValueError(f"search type {definition.type!r} is registered twice")
-    _registry[definition.type] = definition
-    return definition
-
-
 def definitions() -> list[IndexDefinition]:
-    return list(_registry.values())
+    return [d.search_index for d in content_types.all() if d.search_index is not None]
 
 
 def types() -> list[str]:
-    return list(_registry)
-
-
-def get(type_name: str) -> IndexDefinition:
-    try:
-        return _registry[type_name]
-    except KeyError:
-        raise ValueError(
-            f"unknown search type {type_name!r}; expected one of {', '.join(_registry)}"
-        ) from None
+    return [definition.type for definition in definitions()]
 
 
 def for_model(model) -> IndexDefinition | None:
-    """The definition of a page class (or of one of its bases), None for pages that are not indexed."""
-    for definition in _registry.values():
-        if issubclass(model, definition.model):
-            return definition
-    return None
+    """The definition of a page class (or of one of its bases), None for pages that are not indexed:
+    the content types' one matching rule."""
+    descriptor = content_types.for_model(model)
+    return descriptor.search_index if descriptor is not None else None
 
 
 def iter_models() -> Iterator[type]:
-    for definition in _registry.values():
+    for definition in definitions():
         yield definition.model
-
-
-def autodiscover() -> None:
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("search_index")

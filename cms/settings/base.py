@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "plugins.funding",
     "search",
     "frontend_api",
+    "cms.tooling",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -244,11 +245,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Only the partner API's endpoints (also in `check --deploy`), with its enum names and description.
-    "DEFAULT_GENERATOR_CLASS": "frontend_api.openapi.KulturhubSchemaGenerator",
+    # Only the partner API's endpoints (also in `check --deploy`), with stable enum names, a description
+    # naming the content types served, and what spectacular has no words for.
     "PREPROCESSING_HOOKS": ["frontend_api.openapi.only_partner_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "frontend_api.openapi.name_enums_and_describe",
         "frontend_api.openapi.describe_what_spectacular_cannot",
     ],
 }

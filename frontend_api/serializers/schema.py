@@ -76,7 +76,9 @@ class AttachmentSerializer(DocumentSerializer):
 
 
 class PageReferenceSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="Content type of the page: projects, reports, events or funding")
+    type = serializers.CharField(
+        help_text="Content type of the page: the name of its list in this API, /api/v1/{type}/"
+    )
     id = serializers.IntegerField()
     locale = serializers.CharField()
     title = serializers.CharField()

@@ -5,7 +5,7 @@ import datetime
 from rest_framework import serializers
 
 from frontend_api.params import QueryParser, date_range
-from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter, register
+from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter
 from frontend_api.serializers import schema
 from frontend_api.serializers.blocks import block_data, block_schema, stream_data, stream_schema
 from frontend_api.serializers.items import iso, organisation_data
@@ -44,12 +44,11 @@ def attachments(page, context) -> list[dict]:
 
 
 class EventsAPI(ContentTypeAPI):
-    name = "events"
-    model = EventPage
     schema_name = "Event"
     title = "events"
     description = "Events of the network: workshops, conferences, online meetings."
     ordering_description = "by start, earliest first."
+    date_meaning = "taking place on or after"
     fields = {
         "start": Field(
             serializers.DateTimeField(help_text="ISO 8601, Europe/Berlin offset"),
@@ -134,5 +133,3 @@ class EventsAPI(ContentTypeAPI):
         if detail:
             context.want_snippet(page.organiser)
 
-
-register(EventsAPI())

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from plugins.shared import content_types
 
 
-class EventsConfig(AppConfig):
+class EventsConfig(content_types.ContentTypeConfig):
     name = "plugins.events"
     label = "events"
     verbose_name = "Veranstaltungen"
-    default_auto_field = "django.db.models.BigAutoField"

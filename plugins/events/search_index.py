@@ -4,15 +4,13 @@ import datetime
 
 from django.utils import timezone
 
-from plugins.events.models import BERLIN, EventPage
+from plugins.events.models import BERLIN
 from plugins.events.selectors import events
 from search.documents import stream_text
-from search.registry import IndexDefinition, register
+from search.registry import IndexDefinition
 
 
 class EventIndex(IndexDefinition):
-    type = "events"
-    model = EventPage
     selector = staticmethod(events)
     extra_mapping = {
         "event_start": {"type": "date"},
@@ -47,5 +45,3 @@ class EventIndex(IndexDefinition):
             "event_format": page.event_format,
         }
 
-
-register(EventIndex())

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from rest_framework import serializers
 
-from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter, register
+from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter
 from frontend_api.serializers import schema
 from frontend_api.serializers.items import iso, number, organisation_data
 from plugins.funding import selectors
@@ -45,8 +45,6 @@ def deadlines(page, context) -> list[dict]:
 
 
 class FundingAPI(ContentTypeAPI):
-    name = "funding"
-    model = FundingPage
     schema_name = "Funding"
     title = "funding information"
     description = "Funding programmes, prizes and grants, with their application rounds."
@@ -131,5 +129,3 @@ class FundingAPI(ContentTypeAPI):
             for link in page.related_projects.all():
                 context.want_page(link.project)
 
-
-register(FundingAPI())

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from plugins.shared import content_types
 
 
-class FundingConfig(AppConfig):
+class FundingConfig(content_types.ContentTypeConfig):
     name = "plugins.funding"
     label = "funding"
     verbose_name = "Förderinformationen"
-    default_auto_field = "django.db.models.BigAutoField"

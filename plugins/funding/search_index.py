@@ -3,14 +3,11 @@ closed, judged on the day of the search from the application rounds."""
 
 import datetime
 
-from plugins.funding.models import FundingPage
 from plugins.funding.selectors import funding
-from search.registry import IndexDefinition, register
+from search.registry import IndexDefinition
 
 
 class FundingIndex(IndexDefinition):
-    type = "funding"
-    model = FundingPage
     selector = staticmethod(funding)
     extra_mapping = {
         "funding_status": {"type": "keyword"},
@@ -49,5 +46,3 @@ class FundingIndex(IndexDefinition):
             "funding_kind": page.kind,
         }
 
-
-register(FundingIndex())

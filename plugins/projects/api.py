@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter, register
+from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, FilterParameter
 from frontend_api.serializers import schema
 from frontend_api.serializers.items import iso, organisation_data
 from plugins.projects import selectors
@@ -44,8 +44,6 @@ def funders(page, context) -> list[dict]:
 
 
 class ProjectsAPI(ContentTypeAPI):
-    name = "projects"
-    model = ProjectPage
     schema_name = "Project"
     title = "projects"
     description = "Projects of the network's members: goals, participants, funders."
@@ -92,5 +90,3 @@ class ProjectsAPI(ContentTypeAPI):
                 context.want_snippet(link.organisation)
                 context.want_page(link.funding_page)
 
-
-register(ProjectsAPI())

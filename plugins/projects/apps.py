@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from plugins.shared import content_types
 
 
-class ProjectsConfig(AppConfig):
+class ProjectsConfig(content_types.ContentTypeConfig):
     name = "plugins.projects"
     label = "projects"
     verbose_name = "Projekte"
-    default_auto_field = "django.db.models.BigAutoField"

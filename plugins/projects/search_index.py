@@ -1,14 +1,11 @@
 """How projects enter the search index."""
 
-from plugins.projects.models import ProjectPage
 from plugins.projects.selectors import projects
 from search.documents import stream_text
-from search.registry import IndexDefinition, register
+from search.registry import IndexDefinition
 
 
 class ProjectIndex(IndexDefinition):
-    type = "projects"
-    model = ProjectPage
     selector = staticmethod(projects)
     extra_mapping = {
         "project_status": {"type": "keyword"},
@@ -30,5 +27,3 @@ class ProjectIndex(IndexDefinition):
     def extra_fields(self, page):
         return {"project_status": page.status}
 
-
-register(ProjectIndex())

@@ -2,11 +2,10 @@
 
 from rest_framework import serializers
 
-from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field, register
+from frontend_api.registry import API_SHARED_PREFETCH, ContentTypeAPI, Field
 from frontend_api.serializers import schema
 from frontend_api.serializers.items import iso, organisation_data
 from plugins.reports import selectors
-from plugins.reports.models import ExperienceReportPage
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -21,8 +20,6 @@ def quote(page, context) -> dict | None:
 
 
 class ReportsAPI(ContentTypeAPI):
-    name = "reports"
-    model = ExperienceReportPage
     schema_name = "Report"
     title = "experience reports"
     description = "Experience reports: what members learned in their projects, in their own words."
@@ -62,5 +59,3 @@ class ReportsAPI(ContentTypeAPI):
             for link in page.related_funding.all():
                 context.want_page(link.funding_page)
 
-
-register(ReportsAPI())

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from plugins.shared import content_types
 
 
-class ReportsConfig(AppConfig):
+class ReportsConfig(content_types.ContentTypeConfig):
     name = "plugins.reports"
     label = "reports"
     verbose_name = "Erfahrungsberichte"
-    default_auto_field = "django.db.models.BigAutoField"

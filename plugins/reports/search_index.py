@@ -1,13 +1,10 @@
 """How experience reports enter the search index."""
 
-from plugins.reports.models import ExperienceReportPage
 from plugins.reports.selectors import reports
-from search.registry import IndexDefinition, register
+from search.registry import IndexDefinition
 
 
 class ExperienceReportIndex(IndexDefinition):
-    type = "reports"
-    model = ExperienceReportPage
     selector = staticmethod(reports)
     extra_mapping = {
         "report_publication_date": {"type": "date", "format": "strict_date"},
@@ -25,5 +22,3 @@ class ExperienceReportIndex(IndexDefinition):
     def extra_fields(self, page):
         return {"report_publication_date": page.publication_date.isoformat()}
 
-
-register(ExperienceReportIndex())

@@ -198,8 +198,6 @@ class PagePartner(Orderable):
 class HomePage(Page):
     """Root of one locale's content tree; the hub is headless, so it only holds the index pages."""
 
-    subpage_types = ["projects.ProjectIndexPage", "reports.ExperienceReportIndexPage",
-                     "events.EventIndexPage", "funding.FundingIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
     template = "shared/index_page.html"
@@ -207,9 +205,16 @@ class HomePage(Page):
     class Meta:
         verbose_name = "Startseite"
 
+    @classmethod
+    def clean_subpage_models(cls):
+        """Its children are the index pages of the registered content types (one each)."""
+        from plugins.shared import content_types
+
+        return content_types.index_models()
+
 
 class ContentIndexPage(Page):
-    """Base of the four index pages: a container with an introduction."""
+    """Base of the content types' index pages: a container with an introduction."""
 
     intro = models.TextField("Einleitung", blank=True)
 

@@ -1,27 +1,23 @@
 """The skeleton every installation needs: one Locale per content language, a home page per locale
-with the four index pages under it, and the default Site pointing at the German home page."""
+with the index page of every registered content type under it, and the default Site pointing at the
+home page in the source language."""
 
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from plugins.shared import content_types
 from plugins.shared.models import HomePage
 
-INDEX_PAGES = [
-    ("projects", "ProjectIndexPage", "Projekte", "projekte"),
-    ("reports", "ExperienceReportIndexPage", "Erfahrungsberichte", "erfahrungsberichte"),
-    ("events", "EventIndexPage", "Veranstaltungen", "veranstaltungen"),
-    ("funding", "FundingIndexPage", "Förderinformationen", "foerderung"),
-]
-# Titles and slugs of the skeleton in other languages (German source -> translation).
-SKELETON_STRINGS = {
-    "en": {
-        "Projekte": "Projects", "projekte": "projects",
-        "Erfahrungsberichte": "Experience reports", "erfahrungsberichte": "experience-reports",
-        "Veranstaltungen": "Events", "veranstaltungen": "events",
-        "Förderinformationen": "Funding", "foerderung": "funding",
-    },
-}
+
+def skeleton_strings(language: str, source: str) -> dict[str, str]:
+    """Titles and slugs of the index pages in `language`, keyed by their text in the source language."""
+    strings = {}
+    for descriptor in content_types.all():
+        original, translated = descriptor.index_pages.get(source), descriptor.index_pages.get(language)
+        if original and translated:
+            strings.update({original.title: translated.title, original.slug: translated.slug})
+    return strings
 
 
 def content_language_codes() -> list[str]:
@@ -35,8 +31,6 @@ def ensure_locales() -> list[Locale]:
 @transaction.atomic
 def ensure_site_structure() -> HomePage:
     """Idempotent: creates what is missing, changes nothing that exists."""
-    from django.apps import apps
-
     ensure_locales()
     source_locale = Locale.get_default()
     root = Page.get_first_root_node()
@@ -66,10 +60,13 @@ def ensure_site_structure() -> HomePage:
             site.root_page = home
             site.save()
 
-    for app_label, model_name, title, slug in INDEX_PAGES:
-        model = apps.get_model(app_label, model_name)
+    for descriptor in content_types.all():
+        model = descriptor.index_model
         if not model.objects.filter(locale=source_locale).exists():
-            home.add_child(instance=model(title=title, slug=slug, locale=source_locale))
+            names = descriptor.index_pages.get(source_locale.language_code) or next(
+                iter(descriptor.index_pages.values())
+            )
+            home.add_child(instance=model(title=names.title, slug=names.slug, locale=source_locale))
 
     translate_tree(home)
     return home
@@ -83,7 +80,8 @@ def translate_tree(home: HomePage) -> None:
                if loc.language_code in content_language_codes()]
     pages = [home, *home.get_children().specific()]
     for locale in targets:
-        words = {home.slug: locale.language_code, **SKELETON_STRINGS.get(locale.language_code, {})}
+        words = {home.slug: locale.language_code,
+                 **skeleton_strings(locale.language_code, home.locale.language_code)}
         strings = merge(plain_pair(source, target) for source, target in words.items())
         for page in pages:
             if not page.has_translation(locale):

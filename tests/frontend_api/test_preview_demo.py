@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from frontend_api.demo import DEMO_PARTNER
+from cms.tooling.partner_demo import DEMO_PARTNER
 from frontend_api.preview_admin import URL_NAME
 from plugins.events.factories import EventPageFactory
 from plugins.shared.models import Partner

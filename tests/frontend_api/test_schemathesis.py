@@ -14,12 +14,12 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from frontend_api.openapi import KulturhubSchemaGenerator
 from frontend_api.pagination import MAX_SEARCH_WINDOW as MAX_WINDOW
 from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory, a_round
@@ -65,7 +65,7 @@ def pages(db, de, en):
 def served_document() -> dict:
     """The document /api/v1/schema/ serves (built without a request, so collection needs no database;
     test_the_tested_document_is_the_served_one holds the two together)."""
-    return KulturhubSchemaGenerator().get_schema(request=None, public=True)
+    return SchemaGenerator().get_schema(request=None, public=True)
 
 
 schema = schemathesis.openapi.from_dict(served_document(), config=CONFIG)

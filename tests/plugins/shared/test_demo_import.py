@@ -14,7 +14,7 @@ from plugins.events.models import EventPage
 from plugins.funding.models import FundingPage
 from plugins.projects.models import ProjectPage
 from plugins.reports.models import ExperienceReportPage
-from plugins.shared.demo_loader import DEMO_DIR, DemoLoader
+from cms.tooling.demo import DEMO_DIR, DemoLoader
 from plugins.shared.models import Organisation, Topic
 
 
@@ -97,6 +97,6 @@ def test_failed_import_leaves_nothing_behind(db, tmp_path):
 
 
 def test_unreadable_demo_file_is_a_clear_command_error(db, tmp_path, monkeypatch):
-    monkeypatch.setattr("plugins.shared.demo_loader.DEMO_DIR", tmp_path)
+    monkeypatch.setattr("cms.tooling.demo.DEMO_DIR", tmp_path)
     with pytest.raises(CommandError, match="cannot read demo data file"):
         call_command("import_demo", stdout=StringIO())

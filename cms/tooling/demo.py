@@ -1,4 +1,12 @@
-"""Builds the demo content from the YAML files in plugins/shared/demo/.
+"""Builds the demo content: the shared snippets from cms/tooling/demo/snippets.yaml, then each
+content type's pages from the type's own demo module (its descriptor's `demo`).
+
+A type's demo module has `DATA` (the path of its YAML file, whose top-level key is the type's name),
+`page_fields(loader, item) -> dict` (the type's own fields of one page), and may have `AFTER` (the
+types whose pages its pages refer to, loaded first), `load_snippets(loader, data)` (the type's own
+snippets) and `finish(loader, item)` (links made once every page exists). It reaches what is loaded
+through the loader: `organisations`, `contacts`, `topics`, `regions`, `pages[(type, key)]`, `text()`,
+`when()`, `stream()`, `image()`, `document()`, `snippet()`.
 
 Translatable text in the files is a mapping {de: ..., en: ...}: the German side becomes the source
 object, the other side becomes wagtail-localize string translations, so the admin shows real,
@@ -24,21 +32,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from plugins.events.models import EventIndexPage, EventPage, EventSeries
-from plugins.funding.models import FundingDeadline, FundingIndexPage, FundingPage, FundingProject
-from plugins.projects.models import (
-    ProjectFunder,
-    ProjectIndexPage,
-    ProjectLink,
-    ProjectPage,
-    ProjectParticipant,
-)
-from plugins.reports.models import (
-    ExperienceReportIndexPage,
-    ExperienceReportPage,
-    ReportFunding,
-    ReportProject,
-)
+from plugins.shared import content_types
 from plugins.shared.models import (
     ContactPerson,
     Organisation,
@@ -110,35 +104,47 @@ class DemoLoader:
         self.regions: dict[str, Region] = {}
         self.organisations: dict[str, Organisation] = {}
         self.contacts: dict[str, ContactPerson] = {}
-        self.series: dict[str, EventSeries] = {}
+        self.snippets: dict[str, dict] = {}  # a type's own snippets by kind, then key
         self.pages: dict[tuple[str, str], object] = {}
         self.translate_later: list[tuple[object, dict]] = []
 
-    def read(self, name: str) -> dict:
-        path = self.data_dir / f"{name}.yaml"
+    def read(self, path: Path) -> dict:
         try:
             return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ValueError(f"cannot read demo data file {path}: {exc}") from exc
+
+    def type_modules(self) -> list[tuple[str, object]]:
+        """(type name, demo module) of every content type with demo data, each after the types it refers to."""
+        modules = {d.name: d.load("demo") for d in content_types.all() if d.demo}
+        ordered: list[tuple[str, object]] = []
+        pending = dict(modules)
+        while pending:
+            ready = [name for name, module in pending.items()
+                     if all(dep not in pending for dep in getattr(module, "AFTER", ()))]
+            if not ready:
+                raise ValueError(f"demo data of {', '.join(pending)} refer to each other in a circle")
+            for name in ready:
+                ordered.append((name, pending.pop(name)))
+        return ordered
 
     @transaction.atomic
     def load(self) -> Report:
         ensure_site_structure()
         self.source = Locale.objects.get(language_code=SOURCE)
         self.targets = list(Locale.objects.exclude(pk=self.source.pk))
-        snippets = self.read("snippets")
-        self.load_snippets(snippets)
-        data = {name: self.read(name)[name] for name in ("funding", "projects", "reports", "events")}
-        for item in data["funding"]:
-            self.page(FundingIndexPage, FundingPage, "funding", item, self.funding_fields)
-        for item in data["projects"]:
-            self.page(ProjectIndexPage, ProjectPage, "projects", item, self.project_fields)
-        for item in data["reports"]:
-            self.page(ExperienceReportIndexPage, ExperienceReportPage, "reports", item, self.report_fields)
-        for item in data["events"]:
-            self.page(EventIndexPage, EventPage, "events", item, self.event_fields)
-        for item in data["funding"]:
-            self.link_funded_projects(item)
+        types = self.type_modules()
+        data = {name: self.read(self.data_dir / "snippets.yaml" if name is None else module.DATA)
+                for name, module in [(None, None), *types]}
+        self.load_snippets(data[None], types, data)
+        for name, module in types:
+            descriptor = content_types.get(name)
+            for item in data[name].get(name, []):
+                self.page(descriptor, item, module.page_fields)
+        for name, module in types:
+            if hasattr(module, "finish"):
+                for item in data[name].get(name, []):
+                    module.finish(self, item)
         for instance, item in self.translate_later:
             self.translate(instance, item)
         return self.report
@@ -170,7 +176,7 @@ class DemoLoader:
         self.translate_later.append((instance, item))
         return instance
 
-    def load_snippets(self, data: dict) -> None:
+    def load_snippets(self, data: dict, types=(), type_data=None) -> None:
         for item in data.get("topics", []):
             self.snippet(Topic, {"slug": item["slug"]}, {"name": text(item["name"])}, item, self.topics)
         pending = list(data.get("regions", []))
@@ -200,12 +206,9 @@ class DemoLoader:
                  "organisation": self.organisations.get(item.get("organisation"))},
                 item, self.contacts,
             )
-        for item in data.get("event_series", []):
-            self.snippet(
-                EventSeries, {"slug": item["slug"]},
-                {"title": text(item["title"]), "description": text(item.get("description"))},
-                item, self.series,
-            )
+        for name, module in types:
+            if hasattr(module, "load_snippets"):
+                module.load_snippets(self, type_data[name])
         # Snippets are translated before pages so that pages' links resolve to translated snippets.
         for instance, item in self.translate_later:
             self.translate(instance, item)
@@ -213,11 +216,12 @@ class DemoLoader:
 
     # pages -----------------------------------------------------------------------------------
 
-    def page(self, index_model, model, kind: str, item: dict, type_fields) -> None:
-        parent = index_model.objects.get(locale=self.source)
+    def page(self, descriptor, item: dict, type_fields) -> None:
+        model = descriptor.page_model
+        parent = descriptor.index_model.objects.get(locale=self.source)
         page = model.objects.filter(locale=self.source, slug=item["slug"]).first()
         if page is None:
-            page = model(locale=self.source, slug=item["slug"], **self.common_fields(item), **type_fields(item))
+            page = model(locale=self.source, slug=item["slug"], **self.common_fields(item), **type_fields(self, item))
             page.topic_links = [PageTopic(topic=self.topics[key]) for key in item.get("topics", [])]
             page.region_links = [PageRegion(region=self.regions[key]) for key in item.get("regions", [])]
             page.contact_links = [PageContact(contact=self.contacts[key]) for key in item.get("contacts", [])]
@@ -228,7 +232,7 @@ class DemoLoader:
             page.full_clean()
             page.save_revision().publish()
             self.report.count(model.__name__)
-        self.pages[(kind, item["key"])] = page
+        self.pages[(descriptor.name, item["key"])] = page
         self.translate_later.append((page, item))
 
     def common_fields(self, item: dict) -> dict:
@@ -247,95 +251,7 @@ class DemoLoader:
         return [{"type": block["type"], "value": source_of(block["value"]), "id": str(uuid.uuid4())}
                 for block in blocks]
 
-    def project_fields(self, item: dict) -> dict:
-        return {
-            "status": item["status"],
-            "start_date": item.get("start_date"),
-            "end_date": item.get("end_date"),
-            "goals": [{"type": "goal", "value": text(goal), "id": str(uuid.uuid4())} for goal in item.get("goals", [])],
-            "participants": [
-                ProjectParticipant(organisation=self.organisations[p["organisation"]], role=p.get("role", "partner"))
-                for p in item.get("organisations", [])
-            ],
-            "funders": [
-                ProjectFunder(organisation=self.organisations[f["organisation"]],
-                              funding_page=self.pages.get(("funding", f.get("funding"))))
-                for f in item.get("funders", [])
-            ],
-            "external_links": [ProjectLink(title=text(link["title"]), url=link["url"])
-                               for link in item.get("external_links", [])],
-        }
-
-    def report_fields(self, item: dict) -> dict:
-        quote = item.get("quote") or {}
-        return {
-            "author_name": text(item.get("author_name")),
-            "author_organisation": self.organisations.get(item.get("author_organisation")),
-            "publication_date": item["publication_date"],
-            "quote_text": text(quote.get("text")),
-            "quote_attribution": text(quote.get("attribution")),
-            "related_projects": [ReportProject(project=self.pages[("projects", key)])
-                                 for key in item.get("related_projects", [])],
-            "related_funding": [ReportFunding(funding_page=self.pages[("funding", key)])
-                                for key in item.get("related_funding", [])],
-        }
-
-    def event_fields(self, item: dict) -> dict:
-        return {
-            "start": self.when(item["start"]),
-            "end": self.when(item.get("end")),
-            "all_day": bool(item.get("all_day")),
-            "event_format": item["format"],
-            "venue": text(item.get("venue")),
-            "address": item.get("address") or "",
-            "online_access": text(item.get("online_access")),
-            "organiser": self.organisations.get(item.get("organiser")),
-            "moderation": item.get("moderation") or "",
-            "series": self.series.get(item.get("series")),
-            "registration_url": item.get("registration_url") or "",
-            "registration_deadline": self.when(item.get("registration_deadline")),
-            "agenda": [
-                {"type": "item", "id": str(uuid.uuid4()), "value": {
-                    "start_time": slot["start"], "end_time": slot.get("end"), "title": text(slot["title"]),
-                    "description": text(slot.get("description")), "speakers": slot.get("speakers") or "",
-                }}
-                for slot in item.get("agenda", [])
-            ],
-            "documentation": self.stream(item.get("documentation", [])),
-            "attachments": [
-                {"type": "attachment", "id": str(uuid.uuid4()), "value": {
-                    "document": self.document(text(a["title"]), a["filename"], text(a.get("description"))).pk,
-                    "title": text(a["title"]), "description": text(a.get("description")),
-                }}
-                for a in item.get("attachments", [])
-            ],
-        }
-
-    def funding_fields(self, item: dict) -> dict:
-        return {
-            "funder": self.organisations.get(item.get("funder")),
-            "programme": text(item.get("programme")),
-            "kind": item.get("kind", "grant"),
-            "amount_min": item.get("amount_min"),
-            "amount_max": item.get("amount_max"),
-            "cofinancing_percent": item.get("cofinancing_percent"),
-            "eligible_applicants": text(item.get("eligible_applicants")),
-            "rolling": bool(item.get("rolling")),
-            "application_url": item.get("application_url") or "",
-            "deadlines": [
-                FundingDeadline(label=text(d.get("label")), opens_on=d.get("opens"), closes_on=d["closes"],
-                                sort_order=i)
-                for i, d in enumerate(item.get("deadlines", []))
-            ],
-        }
-
-    def link_funded_projects(self, item: dict) -> None:
-        page = self.pages[("funding", item["key"])]
-        wanted = [self.pages[("projects", key)] for key in item.get("related_projects", [])]
-        if not wanted or page.related_projects.exists():
-            return
-        page.related_projects = [FundingProject(project=project) for project in wanted]
-        page.save_revision().publish()
+    text = staticmethod(text)
 
     @staticmethod
     def when(value):

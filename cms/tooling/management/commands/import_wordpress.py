@@ -2,15 +2,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plugins.shared.importing.pages import PAGE_TYPES, ImportProblem, page_model
-from plugins.shared.importing.wordpress import import_wordpress
+from cms.tooling.importing.pages import ImportProblem, page_model
+from cms.tooling.importing.wordpress import import_wordpress
+from plugins.shared import content_types
 
 
 class Command(BaseCommand):
-    help = ("Reads a WordPress export (WXR, from WordPress's Tools > Export) and creates draft pages. "
-            f"--map CATEGORY=TYPE (TYPE one of {', '.join(PAGE_TYPES)}) chooses which items become which type; "
-            "CATEGORY is a category's name or slug, or a post type. Items are matched by their GUID: a second "
-            "run updates the drafts it created. Items no --map covers are listed.")
+    @property
+    def help(self):
+        return ("Reads a WordPress export (WXR, from WordPress's Tools > Export) and creates draft pages. "
+                f"--map CATEGORY=TYPE (TYPE one of {', '.join(content_types.names())}) chooses which items become "
+                "which type; CATEGORY is a category's name or slug, or a post type. Items are matched by their "
+                "GUID: a second run updates the drafts it created. Items no --map covers are listed.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the export file (.xml)")

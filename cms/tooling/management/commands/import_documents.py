@@ -2,17 +2,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plugins.shared.importing.documents import import_documents
-from plugins.shared.importing.pages import PAGE_TYPES, ImportProblem, page_model
+from cms.tooling.importing.documents import import_documents
+from cms.tooling.importing.pages import ImportProblem, page_model
+from plugins.shared import content_types
 
 
 class Command(BaseCommand):
-    help = ("Turns plain-text or HTML exports of old web pages (page-builder shortcodes and Gutenberg markup "
-            f"included) into draft pages of TYPE ({', '.join(PAGE_TYPES)}). Prints per file what was created and "
-            "what could not be brought over. Nothing is created when any file cannot be imported.")
+    @property
+    def help(self):
+        return ("Turns plain-text or HTML exports of old web pages (page-builder shortcodes and Gutenberg markup "
+                f"included) into draft pages of TYPE ({', '.join(content_types.names())}). Prints per file what "
+                "was created and what could not be brought over. Nothing is created when any file cannot be "
+                "imported.")
 
     def add_arguments(self, parser):
-        parser.add_argument("type", help=f"one of: {', '.join(PAGE_TYPES)}")
+        parser.add_argument("type", help=f"one of: {', '.join(content_types.names())}")
         parser.add_argument("paths", nargs="+", help="text (.txt) or HTML (.html) files")
         parser.add_argument("--locale", default=None, help="language of the files (default: the default locale)")
         parser.add_argument("--dry-run", action="store_true", help="show what would be created; write nothing")

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from frontend_api.demo import DEMO_PARTNER, read_demo_key, save_demo_key
+from cms.tooling.partner_demo import DEMO_PARTNER, read_demo_key, save_demo_key
 from frontend_api.partners import create_partner, issue_key
 from plugins.shared.models import Partner
 

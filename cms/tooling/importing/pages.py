@@ -4,38 +4,19 @@ A plan is made for every input before anything is written, so `--dry-run` report
 run would create, and a real run writes nothing when an input cannot become a page.
 """
 
-import datetime
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from django.apps import apps
 from django.core.files.images import ImageFile
-from django.utils import timezone
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.utils.file import hash_filelike
 
-from plugins.shared.importing.markup import Content, Figure
+from cms.tooling.importing.markup import Content, Figure
+from plugins.shared import content_types
 
-# content type name -> page model; the index page model is the first parent type of each.
-PAGE_TYPES = {
-    "projects": "projects.ProjectPage",
-    "reports": "reports.ExperienceReportPage",
-    "events": "events.EventPage",
-    "funding": "funding.FundingPage",
-}
-MONTHS = {
-    "januar": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-}
-DATE = re.compile(
-    r"\b(\d{1,2})\.\s*(?:(\d{1,2})\.|(" + "|".join(MONTHS) + r"))\s*(\d{4})\b", re.IGNORECASE
-)
-TIME_RANGE = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:uhr\s*)?(?:bis|-|–)\s*(\d{1,2})(?::(\d{2}))?\s*uhr\b",
-                        re.IGNORECASE)
 PLACEHOLDER = "Bitte ergänzen (Import)"
 
 
@@ -43,10 +24,15 @@ class ImportProblem(ValueError):
     """An input that cannot become a page; the message names the input and the reason."""
 
 
+def descriptor(type_name: str):
+    try:
+        return content_types.get(type_name)
+    except LookupError:
+        raise ImportProblem(f"unknown type {type_name!r}; choose one of: {', '.join(content_types.names())}") from None
+
+
 def page_model(type_name: str):
-    if type_name not in PAGE_TYPES:
-        raise ImportProblem(f"unknown type {type_name!r}; choose one of: {', '.join(PAGE_TYPES)}")
-    return apps.get_model(PAGE_TYPES[type_name])
+    return descriptor(type_name).page_model
 
 
 @dataclass
@@ -173,53 +159,17 @@ def plan_page(type_name: str, content: Content, locator: ImageLocator, *, label:
     return plan
 
 
-def first_date(text: str) -> datetime.date | None:
-    match = DATE.search(text)
-    if not match:
-        return None
-    day, month_number, month_name, year = match.groups()
-    month = int(month_number) if month_number else MONTHS[month_name.lower()]
-    try:
-        return datetime.date(int(year), month, int(day))
-    except ValueError:
-        return None
-
-
-def event_times(content: Content, label: str, fallback: datetime.date | None,
-                notes: list[str]) -> tuple[datetime.datetime, datetime.datetime | None]:
-    from plugins.events.models import BERLIN
-
-    day = first_date(content.plain)
-    if day is None and fallback is None:
-        raise ImportProblem(f"{label}: an event needs a date, and none like '20. November 2024' or "
-                            "'20.11.2024' was found")
-    if day is None:
-        day = fallback
-        notes.append("event date (none in the text; the post date was used)")
-    match = TIME_RANGE.search(content.plain)
-    if not match:
-        return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=BERLIN), None
-    h1, m1, h2, m2 = match.groups()
-    try:
-        start = datetime.datetime.combine(day, datetime.time(int(h1), int(m1 or 0)), tzinfo=BERLIN)
-        end = datetime.datetime.combine(day, datetime.time(int(h2), int(m2 or 0)), tzinfo=BERLIN)
-    except ValueError:
-        return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=BERLIN), None
-    return start, end if end > start else None
-
-
 def type_fields(type_name: str, content: Content, label: str, hints: dict, notes: list[str]) -> dict:
-    """The fields every draft needs, and the type's required ones as far as the text tells them."""
+    """The fields every draft needs, and the type's required ones as far as the text tells them (the
+    type's importer hook: `draft_fields(content, hints, notes, placeholder)`; a ValueError from it names
+    what the input lacks)."""
     fields = {"title": content.title, "teaser": hints.get("teaser") or content.teaser or content.title}
-    if type_name == "reports":
-        fields.update(author_name=hints.get("author_name") or PLACEHOLDER,
-                      publication_date=hints.get("publication_date") or first_date(content.plain)
-                      or timezone.localdate())
-    elif type_name == "events":
-        start, end = event_times(content, label, hints.get("publication_date"), notes)
-        fields.update(start=start, end=end, all_day=end is None, event_format="in_person", venue=PLACEHOLDER)
-        if re.search(r"\b(zoom|online|webex|teams)\b", content.plain, re.IGNORECASE):
-            fields.update(event_format="online", venue="", online_access="Online (aus dem Import: bitte ergänzen)")
+    hook = descriptor(type_name).load("importer")
+    if hook is not None:
+        try:
+            fields.update(hook.draft_fields(content, hints, notes, PLACEHOLDER))
+        except ValueError as exc:
+            raise ImportProblem(f"{label}: {exc}") from None
     return fields
 
 
@@ -294,8 +244,7 @@ def update_draft(plan: PagePlan, page):
 
 
 def index_page(type_name: str, locale):
-    model = page_model(type_name)
-    index_model = apps.get_model(model.parent_page_types[0])
+    index_model = descriptor(type_name).index_model
     try:
         return index_model.objects.get(locale=locale)
     except index_model.DoesNotExist as exc:

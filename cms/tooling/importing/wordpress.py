@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
-from plugins.shared.importing.markup import Figure, NoContent, read_markup, shorten, text_of
-from plugins.shared.importing.pages import (
-    PAGE_TYPES,
+from cms.tooling.importing.markup import Figure, NoContent, read_markup, shorten, text_of
+from cms.tooling.importing.pages import (
     Attachment,
     ImageLocator,
     ImportProblem,
@@ -30,6 +29,7 @@ from plugins.shared.importing.pages import (
     plan_page,
     update_draft,
 )
+from plugins.shared import content_types
 from plugins.shared.models import WordPressImport
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -165,9 +165,9 @@ def parse_maps(values: list[str]) -> list[tuple[str, str]]:
         key, sep, type_name = value.partition("=")
         if not sep or not key.strip():
             raise ImportProblem(f"--map {value!r}: expected CATEGORY=TYPE, e.g. --map veranstaltungen=events")
-        if type_name.strip() not in PAGE_TYPES:
+        if type_name.strip() not in content_types.names():
             raise ImportProblem(f"--map {value!r}: unknown type {type_name.strip()!r}; choose one of: "
-                                f"{', '.join(PAGE_TYPES)}")
+                                f"{', '.join(content_types.names())}")
         maps.append((key.strip().lower(), type_name.strip()))
     return maps
 

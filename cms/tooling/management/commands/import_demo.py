@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from plugins.shared.demo_loader import DemoLoader
+from cms.tooling.demo import DemoLoader
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Locale
 
-from plugins.shared.importing.markup import NoContent, read_markup
-from plugins.shared.importing.pages import (
+from cms.tooling.importing.markup import NoContent, read_markup
+from cms.tooling.importing.pages import (
     ImageLocator,
     ImportProblem,
     PagePlan,

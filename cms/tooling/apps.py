@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ToolingConfig(AppConfig):
+    """What stands above the content types and may know them all: demo content, importers, the
+    dashboard panels' registration and the demo partner site."""
+
+    name = "cms.tooling"
+    label = "tooling"
+    verbose_name = "Kulturhub: Werkzeuge"
+    default_auto_field = "django.db.models.BigAutoField"
