@@ -423,32 +423,7 @@ def api_description() -> str:
     return API_DESCRIPTION.replace("{content}", content[:1].upper() + content[1:], 1)
 
 
-def name_enums_and_describe(result: dict, generator, request, public) -> dict:
-    """Postprocessing hook, after spectacular's enum hook: stable names for the choice sets (spectacular
-    would name them after the field and number colliding ones), and the API's description, which names
-    the content types served."""
-    components = result.get("components", {}).get("schemas", {})
-    wanted = {frozenset(values): name for name, values in enum_names().items()}
-    renames = {}
-    for old, component in list(components.items()):
-        values = frozenset(v for v in component.get("enum", ()) if v not in (None, ""))
-        new = wanted.get(values) if values else None
-        if new and new != old and new not in components:
-            components[new] = components.pop(old)
-            renames[f"#/components/schemas/{old}"] = f"#/components/schemas/{new}"
-    if renames:
-        rewrite_refs(result, renames)
+def describe_content_types(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: the API's description, which names the content types served."""
     result.setdefault("info", {})["description"] = api_description()
     return result
-
-
-def rewrite_refs(node, renames: dict[str, str]) -> None:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref in renames:
-            node["$ref"] = renames[ref]
-        for value in node.values():
-            rewrite_refs(value, renames)
-    elif isinstance(node, list):
-        for value in node:
-            rewrite_refs(value, renames)

@@ -237,6 +237,29 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", Fals
 # The failed-key throttle counts per client address: the connection's, unless proxies are named here.
 TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES"))
 KULTURHUB_API: dict = {}
+class _LazyEnumNames(dict):
+    """Stable names for the partner API's choice sets (spectacular would name them after the field and
+    number colliding ones): computed by frontend_api.openapi from the registered content types when
+    spectacular first reads them, after start-up (the settings cannot import the API)."""
+
+    def _names(self) -> dict:
+        from frontend_api.openapi import enum_names
+
+        return enum_names()
+
+    def items(self):
+        return self._names().items()
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self):
+        return len(self._names())
+
+    def __getitem__(self, key):
+        return self._names()[key]
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kulturhub Partner API",
     "DESCRIPTION": "Projects, experience reports, events and funding information for partner sites.",
@@ -248,9 +271,10 @@ SPECTACULAR_SETTINGS = {
     # Only the partner API's endpoints (also in `check --deploy`), with stable enum names, a description
     # naming the content types served, and what spectacular has no words for.
     "PREPROCESSING_HOOKS": ["frontend_api.openapi.only_partner_api"],
+    "ENUM_NAME_OVERRIDES": _LazyEnumNames(),
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "frontend_api.openapi.name_enums_and_describe",
+        "frontend_api.openapi.describe_content_types",
         "frontend_api.openapi.describe_what_spectacular_cannot",
     ],
 }

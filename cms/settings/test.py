@@ -17,3 +17,5 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", True
 # Workers run inside the test's transaction (`db_worker --batch`): their heartbeat thread, on a
 # connection of its own, must not write beside it (on PostgreSQL it would wait for the test's row).
 KULTURHUB_WORKER_HEARTBEAT_SECONDS = 3600
+# A content type that exists only for the tests: adding a type is one folder and this one line.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.joboffers"]  # noqa: F405

@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page
 from wagtail_localize.models import StringTranslation, Translation
 
+from cms.tooling.demo import DEMO_DIR, DemoLoader
+from plugins.events import demo as events_demo
 from plugins.events.models import EventPage
 from plugins.funding.models import FundingPage
 from plugins.projects.models import ProjectPage
 from plugins.reports.models import ExperienceReportPage
-from cms.tooling.demo import DEMO_DIR, DemoLoader
 from plugins.shared.models import Organisation, Topic
 
 
@@ -82,13 +83,14 @@ def test_demo_keeps_seed_facts_and_no_personal_data(import_demo):
     assert "[fusion_builder" not in text and "[/fusion_builder" not in text
 
 
-def test_failed_import_leaves_nothing_behind(db, tmp_path):
+def test_failed_import_leaves_nothing_behind(db, tmp_path, monkeypatch):
     data = tmp_path / "demo"
     shutil.copytree(DEMO_DIR, data)
-    events = yaml.safe_load((data / "events.yaml").read_text())
+    events = yaml.safe_load(events_demo.DATA.read_text())
     events["events"][-1]["organiser"] = None
     events["events"][-1]["start"] = "not a date"
     (data / "events.yaml").write_text(yaml.safe_dump(events, allow_unicode=True))
+    monkeypatch.setattr(events_demo, "DATA", data / "events.yaml")
     pages_before = Page.objects.count()
     with pytest.raises(ValueError, match="not an ISO datetime"):
         DemoLoader(data_dir=data).load()
