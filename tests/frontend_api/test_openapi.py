@@ -9,10 +9,9 @@ from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
+from tests.content_types import FACTORIES, TYPES
 from tests.frontend_api.conftest import assert_error
 from tests.frontend_api.content import body_with_everything, document, image, snippets, translate
-
-TYPES = ["projects", "reports", "events", "funding"]
 
 
 @pytest.fixture
@@ -180,12 +179,6 @@ def test_search_suggest_health_and_errors_validate(api, anon, openapi, content):
     validate(openapi, "Error", api.json("/api/v1/events/987654/", status=404))
 
 
-FACTORIES = {
-    "projects": ProjectPageFactory,
-    "reports": ExperienceReportPageFactory,
-    "events": EventPageFactory,
-    "funding": FundingPageFactory,
-}
 
 
 @pytest.mark.parametrize("type_name", TYPES)

@@ -6,19 +6,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
-from plugins.events.factories import EventPageFactory
-from plugins.funding.factories import FundingPageFactory, a_round
+from plugins.funding.factories import a_round
 from plugins.projects.factories import ProjectPageFactory
-from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import ContactPersonFactory, OrganisationFactory, RegionFactory, TopicFactory
+from tests.content_types import FACTORIES
 from tests.frontend_api.content import body_with_everything, document, image, translate
 
-FACTORIES = {
-    "projects": ProjectPageFactory,
-    "reports": ExperienceReportPageFactory,
-    "events": EventPageFactory,
-    "funding": FundingPageFactory,
-}
 MAX_LIST_QUERIES = 12
 MAX_DETAIL_QUERIES = 28
 

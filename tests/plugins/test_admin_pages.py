@@ -4,10 +4,13 @@ import datetime
 
 import pytest
 from django.apps import apps
+from wagtail.fields import StreamField
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from plugins.shared.factories import OrganisationFactory, TopicFactory
+from plugins.shared.models import ContentPage
+from tests.content_types import FACTORIES, MODELS, TYPES
 from tests.plugins.admin_forms import add_page, inline_formset, rich_text, streamfield
 
 
@@ -40,21 +43,32 @@ def values_for(type_name: str) -> dict:
                 "end": "2024-11-20 16:00", "event_format": "online", "online_access": "per Zoom",
                 "agenda": streamfield([("item", {"start_time": "14:00", "end_time": "14:05", "title": "Ankommen",
                                                  "description": "", "speakers": ""})])}
-    return {**common, "title": "Kultur in Westfalen", "slug": "kultur-in-westfalen", "kind": "grant", "amount_min": "1000", "amount_max": "5000",
-            "deadlines": inline_formset([{"label": "Runde 1", "opens_on": "2026-09-01", "closes_on": "2027-03-31"}])}
+    if type_name == "funding":
+        return {**common, "title": "Kultur in Westfalen", "slug": "kultur-in-westfalen", "kind": "grant", "amount_min": "1000", "amount_max": "5000",
+                "deadlines": inline_formset([{"label": "Runde 1", "opens_on": "2026-09-01", "closes_on": "2027-03-31"}])}
+    return {**common, "title": "Neue Seite", "slug": "neue-seite", **form_values_from_factory(type_name)}
 
 
-MODELS = {
-    "projects": "projects.ProjectPage",
-    "reports": "reports.ExperienceReportPage",
-    "events": "events.EventPage",
-    "funding": "funding.FundingPage",
-}
+def form_values_from_factory(type_name: str) -> dict:
+    """The editor's values of a type's own plain fields, as its test factory would fill them."""
+    page = FACTORIES[type_name].build()
+    values = {}
+    shared = {field.name for field in ContentPage._meta.fields}
+    for field in MODELS[type_name]._meta.concrete_fields:
+        if field.name in shared or field.name.endswith("_ptr") or isinstance(field, StreamField):
+            continue
+        value = getattr(page, field.attname)
+        if value is None or value == "":
+            continue
+        if isinstance(value, datetime.datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        values[field.name] = str(value) if not isinstance(value, bool) else value
+    return values
 
 
-@pytest.mark.parametrize("type_name", list(MODELS))
+@pytest.mark.parametrize("type_name", TYPES)
 def test_editor_creates_and_publishes_each_type(editor_client, editor, type_name):
-    model = apps.get_model(MODELS[type_name])
+    model = MODELS[type_name]
     response = add_page(editor_client, editor, model, index_of(model), values_for(type_name))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     page = model.objects.get()
@@ -64,7 +78,7 @@ def test_editor_creates_and_publishes_each_type(editor_client, editor, type_name
 
 
 def test_event_times_are_berlin_time(editor_client, editor):
-    model = apps.get_model(MODELS["events"])
+    model = MODELS["events"]
     add_page(editor_client, editor, model, index_of(model), values_for("events"))
     page = model.objects.get()
     assert page.start == datetime.datetime(2024, 11, 20, 13, 0, tzinfo=datetime.UTC)
@@ -73,7 +87,7 @@ def test_event_times_are_berlin_time(editor_client, editor):
 def test_save_draft_keeps_page_off_the_api(editor_client, editor):
     from plugins.projects.selectors import projects
 
-    model = apps.get_model(MODELS["projects"])
+    model = MODELS["projects"]
     response = add_page(editor_client, editor, model, index_of(model), values_for("projects"), action=None)
     assert response.status_code == 302
     assert not model.objects.get().live

@@ -12,14 +12,13 @@ from wagtail_localize.models import StringSegment, Translation, TranslationSourc
 from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
-from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import TopicFactory
+from tests.content_types import FACTORIES as DEFAULT_FACTORIES
 from tests.plugins.admin_forms import edit_page
 
 FACTORIES = {
+    **DEFAULT_FACTORIES,
     "projects": lambda **kw: ProjectPageFactory(end_date=datetime.date(2025, 12, 31), **kw),
-    "reports": ExperienceReportPageFactory,
-    "events": EventPageFactory,
     "funding": lambda **kw: FundingPageFactory(rounds=[a_round(-5, 30)], **kw),
 }
 

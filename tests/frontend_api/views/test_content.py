@@ -12,16 +12,10 @@ from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import RegionFactory, TopicFactory
+from tests.content_types import FACTORIES, TYPES
 from tests.frontend_api.conftest import assert_error
 from tests.frontend_api.content import body_with_everything, document, image, snippets
 
-TYPES = ["projects", "reports", "events", "funding"]
-FACTORIES = {
-    "projects": ProjectPageFactory,
-    "reports": ExperienceReportPageFactory,
-    "events": EventPageFactory,
-    "funding": FundingPageFactory,
-}
 ITEM_FIELDS = {
     "id",
     "type",

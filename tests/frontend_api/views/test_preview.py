@@ -14,20 +14,12 @@ from wagtail.models import PageViewRestriction
 from frontend_api.preview import MAX_AGE, SALT, mint_token
 from frontend_api.preview_admin import URL_NAME
 from plugins.events.factories import EventPageFactory
-from plugins.funding.factories import FundingPageFactory, a_round
-from plugins.projects.factories import ProjectPageFactory
-from plugins.reports.factories import ExperienceReportPageFactory
+from plugins.funding.factories import a_round
 from plugins.shared.factories import TopicFactory
 from plugins.shared.models import PagePartner, PageTopic
+from tests.content_types import FACTORIES
 from tests.frontend_api.conftest import assert_error
 from tests.frontend_api.test_queries import MAX_DETAIL_QUERIES, make
-
-FACTORIES = {
-    "projects": ProjectPageFactory,
-    "reports": ExperienceReportPageFactory,
-    "events": EventPageFactory,
-    "funding": FundingPageFactory,
-}
 
 
 class SignedAt(signing.TimestampSigner):

@@ -9,10 +9,9 @@ from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import RegionFactory, TopicFactory
 from plugins.shared.models import Region
+from tests.content_types import TYPES
 from tests.frontend_api.conftest import assert_error
 from tests.frontend_api.content import translate
-
-TYPES = ["projects", "reports", "events", "funding"]
 
 
 def by_slug(body) -> dict[str, dict]:
