@@ -54,11 +54,6 @@ class KeyRejected(exceptions.AuthenticationFailed):
         self.error_code = code
 
 
-class ServiceUnavailable(APIError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "service_unavailable"
-
-
 DRF_CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.AuthenticationFailed: "invalid_key",

@@ -13,12 +13,12 @@ MAX_SEARCH_WINDOW = 1000
 
 
 @dataclass(frozen=True)
-class Page:
+class Paging:
     limit: int
     offset: int
 
     @classmethod
-    def parse(cls, parser: QueryParser, *, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> "Page":
+    def parse(cls, parser: QueryParser, *, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> "Paging":
         return cls(
             limit=parser.integer("limit", default=default, minimum=1, maximum=maximum),
             offset=parser.integer("offset", default=0, minimum=0),

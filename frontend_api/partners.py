@@ -34,6 +34,14 @@ def normalise_origin(origin: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def origin_or_none(origin: str) -> str | None:
+    """`normalise_origin` for values that may be anything (a request's Origin header): None if not an origin."""
+    try:
+        return normalise_origin(origin)
+    except ValidationError:
+        return None
+
+
 class PartnerExists(ValueError):
     pass
 

@@ -3,10 +3,11 @@ shows may have changed (invalidates the server-side cache and every ETag), and a
 partners' origins."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.db import DatabaseError, transaction
 from wagtail.models import Page, PageViewRestriction, Site, TranslatableMixin
+
+from frontend_api.partners import origin_or_none
 
 logger = logging.getLogger("kulturhub.api")
 
@@ -52,15 +53,8 @@ def on_page_deleted(sender, instance, **kwargs) -> None:
         bump_content_version()
 
 
-def normalise_origin(origin: str) -> str:
-    parts = urlsplit(origin.strip())
-    if not parts.scheme or not parts.netloc:
-        return origin.strip()
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-
-
 def partner_origins(partner) -> set[str]:
-    return {normalise_origin(origin) for origin in partner.origins}
+    return {origin_or_none(origin) for origin in partner.origins} - {None}
 
 
 def all_partner_origins() -> set[str]:
@@ -68,8 +62,8 @@ def all_partner_origins() -> set[str]:
 
     origins = set()
     for text in Partner.objects.filter(active=True).values_list("allowed_origins", flat=True):
-        origins |= {normalise_origin(line) for line in text.splitlines() if line.strip()}
-    return origins
+        origins |= {origin_or_none(line) for line in text.splitlines() if line.strip()}
+    return origins - {None}
 
 
 def cors_allowed(sender, request, **kwargs) -> bool:
@@ -80,7 +74,9 @@ def cors_allowed(sender, request, **kwargs) -> bool:
     origin = request.headers.get("Origin")
     if not origin:
         return False
-    origin = normalise_origin(origin)
+    origin = origin_or_none(origin)
+    if origin is None:
+        return False
     partner = getattr(request, "kulturhub_partner", None)
     if partner is not None:
         return origin in partner_origins(partner)

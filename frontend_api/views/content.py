@@ -6,7 +6,7 @@ from django.utils import timezone
 from frontend_api.caching import cached_answer
 from frontend_api.errors import InvalidParameter, NotFound
 from frontend_api.locales import from_parameter, resolve_locale
-from frontend_api.pagination import Page
+from frontend_api.pagination import Paging
 from frontend_api.params import QueryParser
 from frontend_api.registry import ContentTypeAPI, Field
 from frontend_api.serializers.context import SerializationContext
@@ -32,7 +32,7 @@ def parse_fields(parser: QueryParser, available: dict[str, Field]) -> frozenset[
     return frozenset(names) - set(ALWAYS_IN_DETAIL)
 
 
-def page_of(queryset, page: Page) -> tuple[list, int]:
+def page_of(queryset, page: Paging) -> tuple[list, int]:
     """The page's rows and the total count, in two queries: the ordered ids with the total as a window
     count (the database sorts narrow rows, not whole pages, and scans once for both), then those rows."""
     counted = queryset.annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count")
@@ -53,7 +53,7 @@ class ContentListView(PartnerAPIView):
             request.query_params, (*LIST_PARAMETERS, *(f.name for f in api.filter_parameters))
         )
         locale = resolve_locale(parser.raw("locale"), request.headers.get("Accept-Language"))
-        page = Page.parse(parser)
+        page = Paging.parse(parser)
         topic, region = parser.slug("topic"), parser.slug("region")
         wanted = parse_fields(parser, list_fields(api))
         filters = api.parse_filters(parser)

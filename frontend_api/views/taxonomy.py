@@ -24,8 +24,7 @@ from frontend_api.openapi import (
     limit_parameter,
     locale_parameter,
 )
-from frontend_api.pagination import MAX_LIMIT
-from frontend_api.pagination import Page as Window
+from frontend_api.pagination import MAX_LIMIT, Paging
 from frontend_api.params import QueryParser
 from frontend_api.views.base import PartnerAPIView
 from plugins.shared.models import PageRegion, PageTopic, Region, Topic
@@ -163,7 +162,7 @@ class TaxonomyView(PartnerAPIView):
     def get(self, request):
         parser = QueryParser(request.query_params, PARAMETERS)
         locale = resolve_locale(parser.raw("locale"), request.headers.get("Accept-Language"))
-        window = Window.parse(parser, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+        window = Paging.parse(parser, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
 
         def build() -> dict:
             items = self.items(locale)

@@ -110,10 +110,6 @@ class EventPage(ContentPage):
             return datetime.datetime.combine(local.date(), datetime.time.max, tzinfo=BERLIN)
         return self.start
 
-    @property
-    def is_upcoming(self) -> bool:
-        return self.effective_end >= timezone.now()
-
     def clean(self):
         super().clean()
         errors = {}

@@ -74,18 +74,6 @@ def translate_with_strings(instance, locale: Locale, strings: Mapping[str, str],
     return source.get_translated_instance(locale)
 
 
-def untranslated_strings(instance, locale: Locale) -> list[str]:
-    """Source strings of `instance` that have no translation into `locale` yet."""
-    source = TranslationSource.objects.get_for_instance(instance)
-    segments = StringSegment.objects.filter(source=source).select_related("string")
-    done = set(
-        StringTranslation.objects.filter(
-            locale=locale, translation_of__in=[s.string for s in segments]
-        ).values_list("translation_of_id", "context_id")
-    )
-    return [s.string.data for s in segments if (s.string_id, s.context_id) not in done]
-
-
 def merge(pairs: Iterable[Mapping[str, str]]) -> dict[str, str]:
     merged: dict[str, str] = {}
     for pair in pairs:

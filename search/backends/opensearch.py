@@ -53,10 +53,6 @@ def families() -> list[tuple[str, str, registry.IndexDefinition]]:
     ]
 
 
-def family_pattern(alias: str) -> str:
-    return f"{alias}--*"
-
-
 def new_index_name(alias: str, stamp: str | None = None) -> str:
     return f"{alias}--{stamp or time.strftime('%Y%m%d%H%M%S')}{int(time.time() * 1000) % 1000:03d}"
 
