@@ -5,14 +5,11 @@ from django.conf import settings
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from frontend_api.errors import InvalidParameter
-
-
-def content_locales() -> list[str]:
-    return [code.lower() for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+from plugins.shared.languages import content_languages
 
 
 def default_locale() -> str:
-    codes = content_locales()
+    codes = content_languages()
     default = settings.LANGUAGE_CODE.lower()
     return default if default in codes else codes[0]
 
@@ -20,7 +17,7 @@ def default_locale() -> str:
 def match_locale(tag: str) -> str | None:
     """`en`, `EN`, `en-GB`, `en_GB` -> `en` when English is a content language."""
     tag = tag.strip().lower().replace("_", "-")
-    codes = content_locales()
+    codes = content_languages()
     if tag in codes:
         return tag
     primary = tag.split("-", 1)[0]
@@ -32,7 +29,7 @@ def from_parameter(value: str) -> str:
     if code is None:
         raise InvalidParameter(
             "locale",
-            f"locale must be one of {', '.join(content_locales())}, got {value[:20]!r}.",
+            f"locale must be one of {', '.join(content_languages())}, got {value[:20]!r}.",
         )
     return code
 

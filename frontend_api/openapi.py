@@ -9,13 +9,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 
 from frontend_api import registry
-from frontend_api.locales import content_locales, default_locale
+from frontend_api.locales import default_locale
 from frontend_api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from frontend_api.pagination import MAX_SEARCH_WINDOW as MAX_WINDOW
 from frontend_api.params import MAX_INTEGER, SLUG_PATTERN
 from frontend_api.registry import ContentTypeAPI, type_names
 from frontend_api.serializers import schema
 from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, list_fields
+from plugins.shared.languages import content_languages
 
 API_DESCRIPTION = """\
 {content} of the network, for partner sites.
@@ -110,7 +111,7 @@ def locale_parameter(description: str) -> OpenApiParameter:
     return OpenApiParameter(
         "locale",
         str,
-        enum=content_locales(),
+        enum=content_languages(),
         description=description + " Regional variants (en-GB) map to "
         f"their language; any other value is a 400. Default locale: {default_locale()}.",
     )
@@ -120,7 +121,7 @@ ACCEPT_LANGUAGE = OpenApiParameter(
     "Accept-Language",
     str,
     location=OpenApiParameter.HEADER,
-    description="Used when `locale` is not given: the best match among " + ", ".join(content_locales()) + ".",
+    description="Used when `locale` is not given: the best match among " + ", ".join(content_languages()) + ".",
 )
 CONDITIONAL_HEADERS = [
     OpenApiParameter(
@@ -348,7 +349,7 @@ def enum_names() -> dict[str, list[str]]:
     from plugins.shared.models import Organisation, Region
 
     names: dict[str, list[str]] = {
-        "LocaleEnum": content_locales(),
+        "LocaleEnum": content_languages(),
         "ContentTypeEnum": list(type_names()),
         "OrganisationKindEnum": list(Organisation.Kind.values),
         "RegionKindEnum": list(Region.Kind.values),

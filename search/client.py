@@ -55,9 +55,6 @@ def alias_name(type_name: str, language: str) -> str:
     return f"{prefix()}-{type_name}-{language}"
 
 
-def content_languages() -> list[str]:
-    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-
 
 def is_unavailable_error(exc: BaseException) -> bool:
     """True for errors after which a search should answer from the database."""

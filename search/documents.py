@@ -6,13 +6,12 @@ engine-specific representation (OpenSearch `_source`, `SearchDocument` rows) der
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import TranslatableMixin
 
+from plugins.shared import timeformat
 from plugins.shared.visibility import partner_keys
 from search import analysis
 from search.registry import IndexDefinition, Period
@@ -54,11 +53,8 @@ def period_bounds(periods: list[Period]) -> list[dict]:
 
 
 def iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
-    return value.isoformat()
+    """Full precision: documents are compared with the database when the index is reconciled."""
+    return timeformat.iso(value, timespec="auto")
 
 
 class Localizer:

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Page
 
+from plugins.shared.languages import content_languages
 from search import client, registry
 from search.backends import database
 from search.documents import Localizer, build_document
@@ -158,7 +159,7 @@ def iter_documents(definition, language: str, chunk: int = BULK_CHUNK):
 def expected_counts() -> dict[str, int]:
     """Live, public pages per alias: what the index should hold."""
     counts = {}
-    for language in client.content_languages():
+    for language in content_languages():
         for definition in registry.definitions():
             counts[client.alias_name(definition.type, language)] = (
                 definition.queryset(locale=language).order_by().count()
@@ -185,7 +186,7 @@ def rebuild_database(
     report = RebuildReport(engine="database", expected=expected_counts())
     keep: set[int] = set()
     with progress_bar(sum(report.expected.values()), progress, "database") as bar:
-        for language in client.content_languages():
+        for language in content_languages():
             for definition in registry.definitions():
                 alias = client.alias_name(definition.type, language)
                 batch: list[dict] = []
@@ -218,7 +219,7 @@ def rebuild_database(
         .order_by()
     )
     counts = {(type_name, language): n for type_name, language, n in rows}
-    for language in client.content_languages():
+    for language in content_languages():
         for definition in registry.definitions():
             alias = client.alias_name(definition.type, language)
             report.indexed[alias] = counts.get((definition.type, language), 0)

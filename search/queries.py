@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from plugins.shared.languages import content_languages
 from plugins.shared.models import Partner
 from plugins.shared.selectors import region_slugs_within
 from plugins.shared.visibility import ALL_PARTNERS
@@ -71,17 +72,25 @@ def audience_of(partner: Partner | None) -> list[str]:
     return [ALL_PARTNERS] if partner is None else [ALL_PARTNERS, str(partner.pk)]
 
 
+class InvalidQuery(ValueError):
+    """A search input out of bounds; `field` names the input (the API's parameter of the same name)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def check_locale(locale: str) -> str:
-    languages = client.content_languages()
+    languages = content_languages()
     if locale not in languages:
-        raise ValueError(f"locale must be one of {', '.join(languages)}, got {locale!r}")
+        raise InvalidQuery("locale", f"locale must be one of {', '.join(languages)}, got {locale!r}")
     return locale
 
 
 def check_text(q: str, name: str, max_length: int) -> str:
     text = (q or "").strip()
     if not 1 <= len(text) <= max_length:
-        raise ValueError(f"{name} must be 1 to {max_length} characters after trimming, got {len(text)}")
+        raise InvalidQuery(name, f"{name} must be 1 to {max_length} characters after trimming, got {len(text)}")
     return text
 
 
@@ -103,13 +112,13 @@ def build_request(
     known = registry.types()
     for type_name in types:
         if type_name not in known:
-            raise ValueError(f"type must be one of {', '.join(known)}, got {type_name!r}")
+            raise InvalidQuery("type", f"type must be one of {', '.join(known)}, got {type_name!r}")
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+        raise InvalidQuery("limit", f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     if offset < 0 or offset + limit > MAX_WINDOW:
-        raise ValueError(f"offset must be at least 0 and offset + limit at most {MAX_WINDOW}, got {offset}")
+        raise InvalidQuery("offset", f"offset must be at least 0 and offset + limit at most {MAX_WINDOW}, got {offset}")
     if date_from and date_to and date_to < date_from:
-        raise ValueError(f"to ({date_to}) must not be before from ({date_from})")
+        raise InvalidQuery("to", f"to ({date_to}) must not be before from ({date_from})")
     return SearchRequest(
         query=ParsedQuery.parse(text, locale),
         locale=locale,
@@ -189,7 +198,7 @@ def suggest(q: str, *, partner, locale: str, limit: int = 8) -> list[dict]:
     text = check_text(q, "q", MAX_SUGGEST_LENGTH)
     check_locale(locale)
     if not 1 <= limit <= MAX_SUGGEST_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}")
+        raise InvalidQuery("limit", f"limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}")
     request = SearchRequest(
         query=ParsedQuery.parse(text, locale),
         locale=locale,

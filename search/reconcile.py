@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from plugins.shared.languages import content_languages
 from search import client, indexing, registry
 from search.models import IndexDrift
 
@@ -95,7 +96,7 @@ def expected_fingerprints() -> dict[str, dict[int, tuple[str, str]]]:
     """{alias: {page id: (OpenSearch fingerprint, database fingerprint)}} of what the indexer would
     write now for every live, public page."""
     expected: dict[str, dict[int, tuple[str, str]]] = {}
-    for language in client.content_languages():
+    for language in content_languages():
         for definition in registry.definitions():
             alias = client.alias_name(definition.type, language)
             expected[alias] = {

@@ -1,11 +1,9 @@
 """Items of every content type: the shared fields, the snippet shapes, and how an item is assembled."""
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model
-from django.utils import timezone
 from rest_framework import serializers
 from wagtail.fields import StreamField
 
@@ -14,7 +12,9 @@ from frontend_api.serializers import schema
 from frontend_api.serializers.blocks import collect_stream, stream_data, stream_schema
 from frontend_api.serializers.context import SerializationContext
 from frontend_api.serializers.media import image_object
+from plugins.shared import timeformat
 from plugins.shared.blocks import BodyBlock
+from plugins.shared.languages import content_languages
 from plugins.shared.models import Organisation, Region
 
 ALWAYS = ("id", "type", "locale", "fallback")
@@ -24,13 +24,7 @@ ALWAYS_IN_DETAIL = (*ALWAYS, "translation_outdated")
 # -- value helpers for plugins' api.py ------------------------------------------------------------
 
 
-def iso(value: datetime.datetime | datetime.date | None) -> str | None:
-    """Dates as YYYY-MM-DD; times as ISO 8601 with the Europe/Berlin offset."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat()
+iso = timeformat.iso  # for the types' api.py: dates as YYYY-MM-DD, times to the second with the Berlin offset
 
 
 def number(value) -> int | float | None:
@@ -113,7 +107,7 @@ COMMON_FIELDS: dict[str, Field] = {
     ),
     "type": Field(serializers.CharField(help_text="The content type, as in the URL"), lambda page, ctx: None),
     "locale": Field(
-        serializers.ChoiceField(choices=schema.locale_choices(), help_text="Language of this item"),
+        serializers.ChoiceField(choices=content_languages(), help_text="Language of this item"),
         lambda page, ctx: page.locale.language_code,
     ),
     "fallback": Field(

@@ -4,7 +4,6 @@ Answers are built by the plain functions in this package (fast, batch-loaded); t
 describe them, and tests/frontend_api/test_schema.py validates real answers against the schema.
 """
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -136,9 +135,6 @@ class ContactSerializer(serializers.Serializer):
     phone = serializers.CharField(allow_blank=True)
     organisation = OrganisationSummarySerializer(allow_null=True)
 
-
-def locale_choices() -> list[str]:
-    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
 
 
 class HealthChecksSerializer(serializers.Serializer):

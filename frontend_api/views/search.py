@@ -13,6 +13,7 @@ from frontend_api.params import QueryParser, date_range
 from frontend_api.registry import type_names
 from frontend_api.serializers import schema
 from frontend_api.views.base import PartnerAPIView
+from search.queries import InvalidQuery
 
 SEARCH_PARAMETERS = ("q", "locale", "type", "topic", "region", "from", "to", "limit", "offset")
 SUGGEST_PARAMETERS = ("q", "locale", "limit")
@@ -29,11 +30,9 @@ def parse_types(parser: QueryParser) -> tuple[str, ...]:
     return tuple(types)
 
 
-def from_search_error(exc: ValueError, parameters: tuple[str, ...]) -> InvalidParameter:
-    """search.queries re-validates and says which input it refused ("limit must be …"): still a 400."""
-    message = str(exc)
-    field = message.split(" ", 1)[0]
-    return InvalidParameter(field if field in parameters else "q", message)
+def from_search_error(exc: InvalidQuery, parameters: tuple[str, ...]) -> InvalidParameter:
+    """search.queries re-validates and names the input it refused: still a 400 naming that parameter."""
+    return InvalidParameter(exc.field if exc.field in parameters else "q", str(exc))
 
 
 class SearchView(PartnerAPIView):
@@ -81,7 +80,7 @@ class SearchView(PartnerAPIView):
                 limit=limit,
                 offset=offset,
             )
-        except ValueError as exc:
+        except InvalidQuery as exc:
             raise from_search_error(exc, SEARCH_PARAMETERS) from None
         response = hashed_answer(request._request, result)
         response["Content-Language"] = locale
@@ -111,7 +110,7 @@ class SuggestView(PartnerAPIView):
         limit = parser.integer("limit", default=8, minimum=1, maximum=20)
         try:
             suggestions = suggest(q, partner=self.partner, locale=locale, limit=limit)
-        except ValueError as exc:
+        except InvalidQuery as exc:
             raise from_search_error(exc, SUGGEST_PARAMETERS) from None
         response = hashed_answer(request._request, {"suggestions": suggestions})
         response["Content-Language"] = locale

@@ -19,6 +19,21 @@ class FundingStatus(models.TextChoices):
     CLOSED = "closed", "geschlossen"
 
 
+# The one rule for a funding page's status, first match wins; the facts come from its rounds on a day.
+# `status_from` applies it to a page in memory (a draft), `selectors.with_status` in SQL (lists, filters).
+STATUS_RULES = (
+    (FundingStatus.OPEN, ("rolling", "open_round")),
+    (FundingStatus.UPCOMING, ("later_round",)),
+)
+
+
+def status_from(facts: set[str]) -> str:
+    for status, any_of in STATUS_RULES:
+        if facts.intersection(any_of):
+            return status
+    return FundingStatus.CLOSED
+
+
 class FundingPageForm(WagtailAdminPageForm):
     """Checks the application rounds together, which no single round can do on its own."""
 
@@ -103,11 +118,12 @@ class FundingPage(ContentPage):
 
     def status_on(self, day: datetime.date) -> str:
         rounds = list(self.deadlines.all())
-        if self.rolling or any(r.is_open_on(day) for r in rounds):
-            return FundingStatus.OPEN
-        if any(r.opens_on and r.opens_on > day for r in rounds):
-            return FundingStatus.UPCOMING
-        return FundingStatus.CLOSED
+        facts = {
+            "rolling": self.rolling,
+            "open_round": any(r.is_open_on(day) for r in rounds),
+            "later_round": any(r.opens_later(day) for r in rounds),
+        }
+        return status_from({fact for fact, holds in facts.items() if holds})
 
     @property
     def status(self) -> str:
@@ -144,6 +160,19 @@ class FundingDeadline(Orderable):
 
     def is_open_on(self, day: datetime.date) -> bool:
         return (self.opens_on is None or self.opens_on <= day) and day <= self.closes_on
+
+    def opens_later(self, day: datetime.date) -> bool:
+        return self.opens_on is not None and self.opens_on > day
+
+    @staticmethod
+    def open_on_q(day: datetime.date) -> models.Q:
+        """`is_open_on` in SQL."""
+        return (models.Q(opens_on__isnull=True) | models.Q(opens_on__lte=day)) & models.Q(closes_on__gte=day)
+
+    @staticmethod
+    def opens_later_q(day: datetime.date) -> models.Q:
+        """`opens_later` in SQL."""
+        return models.Q(opens_on__gt=day)
 
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

@@ -40,7 +40,7 @@ class FundingIndex(IndexDefinition):
     def extra_fields(self, page):
         return {
             # As of indexing; ranking and filters use the rounds themselves, which do not go stale.
-            "funding_status": page.status,
+            "funding_status": getattr(page, "funding_status", None) or page.status,
             "funding_rolling": page.rolling,
             "funding_deadlines": [r.closes_on.isoformat() for r in page.deadlines.all()],
             "funding_kind": page.kind,

@@ -1,9 +1,11 @@
 import datetime
+import operator
+from functools import reduce
 
 from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from plugins.funding.models import FundingDeadline, FundingPage, FundingStatus
+from plugins.funding.models import STATUS_RULES, FundingDeadline, FundingPage, FundingStatus
 from plugins.shared.selectors import content_pages
 
 
@@ -11,22 +13,20 @@ def with_status(queryset: QuerySet, day: datetime.date | None = None) -> QuerySe
     """Annotates `funding_status` (open, upcoming, closed) and `next_deadline_on`, derived from the rounds."""
     day = day or timezone.localdate()
     rounds = FundingDeadline.objects.filter(page_id=OuterRef("pk"))
-    open_round = rounds.filter(Q(opens_on__isnull=True) | Q(opens_on__lte=day), closes_on__gte=day)
-    later_round = rounds.filter(opens_on__gt=day)
+    facts = {"rolling": Q(rolling=True), "open_round": Q(has_open_round=True), "later_round": Q(has_later_round=True)}
+    holds = [reduce(operator.or_, (facts[fact] for fact in any_of)) for _status, any_of in STATUS_RULES]
     return queryset.annotate(
-        has_open_round=Exists(open_round),
-        has_later_round=Exists(later_round),
+        has_open_round=Exists(rounds.filter(FundingDeadline.open_on_q(day))),
+        has_later_round=Exists(rounds.filter(FundingDeadline.opens_later_q(day))),
         next_deadline_on=Min("deadlines__closes_on", filter=Q(deadlines__closes_on__gte=day)),
     ).annotate(
         funding_status=Case(
-            When(Q(rolling=True) | Q(has_open_round=True), then=Value(FundingStatus.OPEN)),
-            When(has_later_round=True, then=Value(FundingStatus.UPCOMING)),
+            *(When(condition, then=Value(status)) for condition, (status, _) in zip(holds, STATUS_RULES, strict=True)),
             default=Value(FundingStatus.CLOSED),
         ),
         status_rank=Case(
-            When(Q(rolling=True) | Q(has_open_round=True), then=Value(0)),
-            When(has_later_round=True, then=Value(1)),
-            default=Value(2),
+            *(When(condition, then=Value(rank)) for rank, condition in enumerate(holds)),
+            default=Value(len(holds)),
             output_field=IntegerField(),
         ),
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from plugins.shared import content_types
+from plugins.shared.languages import content_languages
 from plugins.shared.models import HomePage
 
 
@@ -20,12 +21,9 @@ def skeleton_strings(language: str, source: str) -> dict[str, str]:
     return strings
 
 
-def content_language_codes() -> list[str]:
-    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-
 
 def ensure_locales() -> list[Locale]:
-    return [Locale.objects.get_or_create(language_code=code)[0] for code in content_language_codes()]
+    return [Locale.objects.get_or_create(language_code=code)[0] for code in content_languages()]
 
 
 @transaction.atomic
@@ -77,7 +75,7 @@ def translate_tree(home: HomePage) -> None:
     from plugins.shared.translation import merge, plain_pair, translate_with_strings
 
     targets = [loc for loc in Locale.objects.exclude(pk=home.locale_id)
-               if loc.language_code in content_language_codes()]
+               if loc.language_code in content_languages()]
     pages = [home, *home.get_children().specific()]
     for locale in targets:
         words = {home.slug: locale.language_code,

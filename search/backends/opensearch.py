@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 from opensearchpy.exceptions import NotFoundError
 
+from plugins.shared.languages import content_languages
 from search import analysis, client, registry
 from search.documents import mapping
 from search.highlight import Matcher, best_fragment, mark
@@ -48,7 +49,7 @@ def families() -> list[tuple[str, str, registry.IndexDefinition]]:
     """(alias, language, definition) of every index the hub keeps."""
     return [
         (client.alias_name(definition.type, language), language, definition)
-        for language in client.content_languages()
+        for language in content_languages()
         for definition in registry.definitions()
     ]
 

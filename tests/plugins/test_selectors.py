@@ -110,6 +110,21 @@ def test_funding_status_and_order(db):
     assert page.status == "open" and page.next_deadline == page.next_deadline_on
 
 
+@pytest.mark.parametrize("rounds,rolling", [
+    ([], False), ([], True), ([(None, 0)], False), ([(0, 0)], False), ([(1, 9)], False), ([(-9, -1)], False),
+    ([(-9, -1), (5, 9)], False), ([(-9, -1), (5, 9)], True), ([(None, -1)], False), ([(-3, 3), (5, 9)], False),
+])
+def test_funding_status_is_the_same_for_a_draft_and_in_sql(db, rounds, rolling):
+    """A draft's status is computed in Python (its rounds are not in the database), lists compute it in SQL:
+    both from the one rule in plugins.funding.models, on the day's edges too."""
+    today = datetime.date.today()
+    day = lambda n: None if n is None else today + datetime.timedelta(days=n)  # noqa: E731
+    page = FundingPageFactory(rounds=[(day(start), day(end)) for start, end in rounds], rolling=rolling)
+    listed = funding(day=today).get(pk=page.pk)
+    assert listed.funding_status == page.status_on(today)
+    assert listed.next_deadline_on == page.next_deadline
+
+
 def test_reports_newest_first(db):
     ExperienceReportPageFactory(title="Älter", publication_date=datetime.date(2017, 10, 5))
     ExperienceReportPageFactory(title="Neuer", publication_date=datetime.date(2023, 3, 1))

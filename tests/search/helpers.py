@@ -9,6 +9,8 @@ from unittest import mock
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from plugins.shared.languages import content_languages
+
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -59,7 +61,7 @@ def database_state() -> dict[str, dict[int, str]]:
     from search import client, registry
 
     state = {}
-    for language in client.content_languages():
+    for language in content_languages():
         for definition in registry.definitions():
             pages = definition.queryset(locale=language)
             state[client.alias_name(definition.type, language)] = dict(pages.values_list("pk", "title"))
