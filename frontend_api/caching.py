@@ -6,7 +6,7 @@ delete, move, view-restriction or snippet change (signals connected in apps.py),
 - ETag and Last-Modified are known before anything is loaded: a conditional request with a current
   ETag costs the key check and one primary-key read, and answers 304;
 - a cached answer is never served after a change, in any worker process;
-- answers that change with time alone (funding status at midnight, upcoming events) add the type's
+- answers that change with time alone (a status that turns at midnight, an upcoming filter) add the type's
   clock token to the key.
 Answers are `Cache-Control: private, no-cache` (they depend on the key: shared caches must not keep
 them; browsers and partner back ends may, revalidating with If-None-Match) and vary on

@@ -61,12 +61,12 @@ class IndexDefinition:
         return day, day
 
     def current_periods(self, page) -> list[Period]:
-        """Days on which the page is current (an event not yet over, funding open): it then ranks
+        """Days on which the page is current (e.g. while it is still ahead or open): it then ranks
         above pages that are not. Open ends are None."""
         return []
 
     def coming_periods(self, page) -> list[Period]:
-        """Days on which the page is about to become current (funding opening later): ranks between."""
+        """Days on which the page is about to become current (e.g. opening later): ranks between."""
         return []
 
     def extra_fields(self, page) -> dict:

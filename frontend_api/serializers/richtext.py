@@ -1,7 +1,7 @@
 """Rich text as clean HTML for partner sites: no Wagtail-internal markup.
 
 - a link to a page the API serves and the partner may see becomes
-  `<a href="{page url}" data-page-type="events" data-page-id="12" data-api-url="{API detail url}">`,
+  `<a href="{page url}" data-page-type="{type}" data-page-id="12" data-api-url="{API detail url}">`,
   pointing at the page's translation in the answer's locale when there is one;
 - a link to a page the partner may not see (or one the API does not serve) is unwrapped to its text;
 - a document link becomes `<a href="{document url}" data-document-id="5">`;

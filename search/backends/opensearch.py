@@ -220,7 +220,7 @@ def filters(request) -> list[dict]:
 
 
 def timeliness(query: dict, today: datetime.date) -> dict:
-    """Current pages (upcoming events, open funding) above those about to be, above the rest."""
+    """Current pages (by their types' `current_periods`) above those about to be, above the rest."""
     day = today.isoformat()
     return {
         "function_score": {
