@@ -152,6 +152,9 @@ def content(api):
             rounds=[a_round(-3, 3)], funder=data["organisation"], amount_max=500, **common
         ),
     }
+    for name, factory in FACTORIES.items():  # and any other registered type, as its factory makes it
+        if name not in pages:
+            pages[name] = factory(**common)
     return pages
 
 

@@ -26,6 +26,7 @@ from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import RegionFactory, TopicFactory
+from tests.content_types import FACTORIES
 from tests.frontend_api.conftest import APIClient, partner_client
 
 # Examples per operation for fuzzing (the coverage phase adds its boundary cases): about 1,750 requests
@@ -54,12 +55,16 @@ def pages(db, de, en):
     topic = TopicFactory(name="Ehrenamt", slug="ehrenamt")
     region = RegionFactory(name="Dresden", slug="dresden")
     common = {"topics": [topic], "regions": [region]}
-    return {
+    pages = {
         "events": EventPageFactory(title="Sommerfest", **common),
         "projects": ProjectPageFactory(title="Nachbarschaft", **common),
         "reports": ExperienceReportPageFactory(title="Erfahrung", **common),
         "funding": FundingPageFactory(title="Förderung", rounds=[a_round(-3, 3)], **common),
     }
+    for name, factory in FACTORIES.items():  # and any other registered type, as its factory makes it
+        if name not in pages:
+            pages[name] = factory(**common)
+    return pages
 
 
 def served_document() -> dict:

@@ -3,7 +3,33 @@
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-__all__ = ["add_page", "edit_page", "page_form_data", "rich_text", "streamfield", "inline_formset"]
+__all__ = ["add_page", "edit_page", "page_form_data", "plain_values", "rich_text", "streamfield", "inline_formset"]
+
+
+def plain_values(page) -> dict:
+    """The editor form's values of a page type's own plain fields (not the shared ones every type has,
+    not StreamFields) as `page` holds them: for any registered type, including one a test does not know."""
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.fields import StreamField
+
+    from plugins.shared.models import ContentPage
+
+    shared = {field.name for field in ContentPage._meta.fields}
+    values = {}
+    for field in type(page)._meta.concrete_fields:
+        if field.name in shared or field.name.endswith("_ptr") or isinstance(field, StreamField):
+            continue
+        value = getattr(page, field.attname)
+        if value is None or value == "":
+            continue
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        values[field.name] = value if isinstance(value, bool) else str(value)
+    return values
 
 
 def page_form_data(model, parent, user, values: dict, instance=None) -> dict:

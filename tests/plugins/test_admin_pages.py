@@ -4,14 +4,12 @@ import datetime
 
 import pytest
 from django.apps import apps
-from wagtail.fields import StreamField
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from plugins.shared.factories import OrganisationFactory, TopicFactory
-from plugins.shared.models import ContentPage
 from tests.content_types import FACTORIES, MODELS, TYPES
-from tests.plugins.admin_forms import add_page, inline_formset, rich_text, streamfield
+from tests.plugins.admin_forms import add_page, inline_formset, plain_values, rich_text, streamfield
 
 
 def index_of(model):
@@ -51,19 +49,7 @@ def values_for(type_name: str) -> dict:
 
 def form_values_from_factory(type_name: str) -> dict:
     """The editor's values of a type's own plain fields, as its test factory would fill them."""
-    page = FACTORIES[type_name].build()
-    values = {}
-    shared = {field.name for field in ContentPage._meta.fields}
-    for field in MODELS[type_name]._meta.concrete_fields:
-        if field.name in shared or field.name.endswith("_ptr") or isinstance(field, StreamField):
-            continue
-        value = getattr(page, field.attname)
-        if value is None or value == "":
-            continue
-        if isinstance(value, datetime.datetime):
-            value = value.strftime("%Y-%m-%d %H:%M")
-        values[field.name] = str(value) if not isinstance(value, bool) else value
-    return values
+    return plain_values(FACTORIES[type_name].build())
 
 
 @pytest.mark.parametrize("type_name", TYPES)

@@ -94,9 +94,10 @@ def test_submitting_a_translation_in_the_admin_leaves_the_new_page_a_draft(
 
 def synchronised_fields(page) -> dict:
     """The rest of the editor form as the page holds it now."""
-    from tests.plugins.admin_forms import inline_formset, streamfield
+    from tests.plugins.admin_forms import inline_formset, plain_values, streamfield
 
     values = {"body": streamfield([])}
+    values.update(plain_values(page))  # every type's own fields; the known ones below as the form shows them
     for name in ("status", "kind", "event_format", "online_access", "author_name"):
         if hasattr(page, name):
             values[name] = getattr(page, name)

@@ -1,7 +1,6 @@
 """Each validation message an editor can meet, in German, from the page editor."""
 
 import pytest
-from django.apps import apps
 
 from tests.plugins.admin_forms import add_page, inline_formset, streamfield
 from tests.plugins.test_admin_pages import MODELS, index_of, values_for
@@ -36,7 +35,7 @@ CASES = [
 
 @pytest.mark.parametrize(("type_name", "override", "message"), CASES, ids=[c[2][:40] for c in CASES])
 def test_editor_sees_german_message_and_nothing_is_saved(editor_client, editor, type_name, override, message):
-    model = apps.get_model(MODELS[type_name])
+    model = MODELS[type_name]
     values = {**values_for(type_name), **override}
     response = add_page(editor_client, editor, model, index_of(model), values)
     assert response.status_code == 200
