@@ -31,8 +31,9 @@ INSTALL_HINT = "install Debian's packages: apt-get install -y chromium chromium-
 def _binary(variable: str, name: str) -> str:
     path = os.environ.get(variable) or shutil.which(name) or f"/usr/bin/{name}"
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail(f"The browser tests need {name} ({variable}={path!r} is not an executable): {INSTALL_HINT}",
-                    pytrace=False)
+        pytest.fail(
+            f"The browser tests need {name} ({variable}={path!r} is not an executable): {INSTALL_HINT}", pytrace=False
+        )
     return path
 
 
@@ -56,8 +57,11 @@ class Browser:
 
     def requests_elsewhere(self, netloc: str) -> list[str]:
         """Requested URLs on any host but `netloc` (data: and blob: URLs stay in the page)."""
-        return [url for url in self.requests()
-                if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != netloc]
+        return [
+            url
+            for url in self.requests()
+            if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != netloc
+        ]
 
     def screenshot(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +76,9 @@ def chromium():
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        pytest.fail("The browser tests need Selenium: ./hub installs the dev extras (pip install -e '.[dev]')",
-                    pytrace=False)
+        pytest.fail(
+            "The browser tests need Selenium: ./hub installs the dev extras (pip install -e '.[dev]')", pytrace=False
+        )
     binary, driver_binary = _binary("CHROMIUM", "chromium"), _binary("CHROMEDRIVER", "chromedriver")
     options = webdriver.ChromeOptions()
     options.binary_location = binary

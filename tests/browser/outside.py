@@ -73,7 +73,9 @@ class _Scanner(HTMLParser):
             if value is None:
                 continue
             if name in LOADING_ATTRIBUTES:
-                candidates = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
+                candidates = (
+                    [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
+                )
                 for url in candidates:
                     self._check(f"<{tag} {name}>", url)
             elif name == "style":

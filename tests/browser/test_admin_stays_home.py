@@ -100,7 +100,9 @@ def test_no_admin_screen_loads_anything_from_outside_the_hub(demo_admin, en, lan
         path = stylesheet.removeprefix(BASE.rstrip("/"))
         response = demo_admin.get(path)
         assert response.status_code == 200, path
-        findings += scan_css(b"".join(response.streaming_content if response.streaming else [response.content]).decode(), path, BASE)
+        findings += scan_css(
+            b"".join(response.streaming_content if response.streaming else [response.content]).decode(), path, BASE
+        )
 
     assert len(seen) > 30 and stylesheets, (seen, stylesheets)
     assert not findings, "\n".join(map(str, findings))

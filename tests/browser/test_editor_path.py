@@ -111,13 +111,20 @@ def test_an_editor_creates_translates_previews_and_finds_an_event(hub, browser):
     def settled():
         """Waits for the page's CSS transitions (a tab's underline, the sliding footer) to end, for a clean
         screenshot; looping attention animations (the help badge) do not count."""
-        wait.until(lambda _: browser.execute_script(
-            "return document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')"))
+        wait.until(
+            lambda _: browser.execute_script(
+                "return document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')"
+            )
+        )
 
     def has_error(name: str) -> bool:
-        return bool(browser.find_elements(
-            By.XPATH, f"//*[@name='{name}']/ancestor::div[contains(concat(' ', @class, ' '), ' w-field--error ')]"
-            "//*[contains(@class, 'error-message')]"))
+        return bool(
+            browser.find_elements(
+                By.XPATH,
+                f"//*[@name='{name}']/ancestor::div[contains(concat(' ', @class, ' '), ' w-field--error ')]"
+                "//*[contains(@class, 'error-message')]",
+            )
+        )
 
     # log in as the demo admin
     browser.get(f"{hub}/admin/login/")
@@ -183,8 +190,11 @@ def test_an_editor_creates_translates_previews_and_finds_an_event(hub, browser):
             box = wait.until(lambda _, segment=segment: segment.find_element(By.TAG_NAME, "textarea"))
             box.send_keys(ENGLISH[source], Keys.ENTER)
             # saved: marked complete, its buttons back once the server answered
-            wait.until(lambda _, segment=segment: segment.get_attribute("class") == "complete"
-                       and segment.find_elements(By.TAG_NAME, "button"))
+            wait.until(
+                lambda _, segment=segment: (
+                    segment.get_attribute("class") == "complete" and segment.find_elements(By.TAG_NAME, "button")
+                )
+            )
             filled.append(source)
     assert set(filled) == set(ENGLISH), filled
     click(tabs[0])
@@ -217,7 +227,9 @@ def test_an_editor_creates_translates_previews_and_finds_an_event(hub, browser):
     before = set(browser.window_handles)
     action_toggle = find(By.CSS_SELECTOR, "footer .w-dropdown__toggle")
     action_toggle.click()
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "a[data-partner-preview='partner-preview-demo-partner']"))).click()
+    wait.until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, "a[data-partner-preview='partner-preview-demo-partner']"))
+    ).click()
     wait.until(lambda _: len(browser.window_handles) > len(before))
     browser.switch_to.window((set(browser.window_handles) - before).pop())
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "article[data-preview='true']")))
