@@ -50,9 +50,10 @@ def sidebar_urls(html: str) -> list[str]:
     return sorted(set(urls))
 
 
-def admin_screens(client, en) -> list[str]:
-    """Dashboard, every menu entry, and the screens of one item of each kind: explorer, the edit form of
-    each content type, a translation in wagtail-localize's editor, a snippet, the partner."""
+def admin_screens(client, en, every_menu_entry: bool = True) -> list[str]:
+    """Dashboard, every menu entry (or only the content listings, snippets and partners), and the screens of
+    one item of each kind: explorer, the edit form of each content type, a translation in wagtail-localize's
+    editor, a snippet, the partner."""
     topic = TopicFactory(name="Soziokultur")
     pages = [
         ProjectPageFactory(title="Kulturscheune Oderbruch", topics=[topic]),
@@ -64,7 +65,12 @@ def admin_screens(client, en) -> list[str]:
     english = translate_with_strings(event, en, plain_pair(event.title, "Network meeting in Meissen"))
     translation = Translation.objects.get(source=TranslationSource.objects.get_for_instance(event), target_locale=en)
     partner = Partner.objects.get(name=DEMO_PARTNER)
-    screens = ["/admin/", *sidebar_urls(client.get("/admin/").content.decode())]
+    menu = sidebar_urls(client.get("/admin/").content.decode())
+    if not every_menu_entry:
+        menu = [
+            url for url in menu if url.endswith("_pages/") or url.startswith(("/admin/snippets/", "/admin/partner"))
+        ]
+    screens = ["/admin/", *menu]
     screens += [
         reverse("wagtailadmin_explore", args=(event.get_parent().pk,)),
         reverse("wagtailadmin_pages:add", args=("events", "eventpage", event.get_parent().pk)),
@@ -81,13 +87,14 @@ def admin_screens(client, en) -> list[str]:
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_no_admin_screen_loads_anything_from_outside_the_hub(demo_admin, en, language):
+    """Every screen in German; in English (the same templates, other catalogues) the editors' main ones."""
     admin = get_user_model().objects.get(username="admin")
     profile = UserProfile.get_for_user(admin)
     profile.preferred_language = language
     profile.save()
 
     findings, stylesheets, seen = [], set(), []
-    for url in admin_screens(demo_admin, en):
+    for url in admin_screens(demo_admin, en, every_menu_entry=language == "de"):
         response = demo_admin.get(url)
         assert response.status_code == 200, (url, response.status_code)
         html = response.content.decode()
@@ -104,7 +111,7 @@ def test_no_admin_screen_loads_anything_from_outside_the_hub(demo_admin, en, lan
             b"".join(response.streaming_content if response.streaming else [response.content]).decode(), path, BASE
         )
 
-    assert len(seen) > 30 and stylesheets, (seen, stylesheets)
+    assert len(seen) > (30 if language == "de" else 15) and stylesheets, (seen, stylesheets)
     assert not findings, "\n".join(map(str, findings))
 
 

@@ -59,6 +59,9 @@ def hub(live_server, settings, tmp_path, monkeypatch):
     the demo partner site's preview page on this server. Returns the hub's base URL."""
     port = live_server.thread.port
     settings.BASE_DIR = tmp_path  # the demo key file, not the developer's var/
+    # Wagtail's autosave stores a draft half a second after each change, in the background; the test saves
+    # and publishes explicitly, and a background save racing those would make it flaky.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     monkeypatch.setenv("PORT", str(port))
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", PASSWORD)
     cache.clear()
