@@ -192,6 +192,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "jpeg"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No request leaves the hub from the admin: no gravatar.com; an editor's avatar is the one uploaded in
+# their account settings, else Wagtail's built-in default image (both served by the hub).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # A new translation of a live page starts as a draft; the editor publishes it when it is translated.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
