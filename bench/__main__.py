@@ -129,9 +129,7 @@ def run_one(name: str, quick: bool) -> dict:
 def table(result: dict) -> str:
     columns = result.get("columns", [])
     rows = [[str(cell) for cell in row] for row in result.get("rows", [])]
-    widths = [
-        max(len(str(c)), *(len(r[i]) for r in rows)) if rows else len(str(c)) for i, c in enumerate(columns)
-    ]
+    widths = [max(len(str(c)), *(len(r[i]) for r in rows)) if rows else len(str(c)) for i, c in enumerate(columns)]
     lines = [
         result.get("title", ""),
         "  ".join(str(c).ljust(w) for c, w in zip(columns, widths, strict=True)),
@@ -146,9 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repetitions")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of all figures")
-    parser.add_argument(
-        "names", nargs="*", help=f"benchmarks to run (default: all of {', '.join(discover())})"
-    )
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {', '.join(discover())})")
     args = parser.parse_args(argv)
     names = args.names or discover()
     unknown = sorted(set(names) - set(discover()))
