@@ -508,12 +508,12 @@ def drain(base: str) -> None:
 
 def load(base: str, paths: list[str], headers: dict[str, str], seconds: int, warmup: int) -> dict:
     """A warm-up, then one run of at least `seconds`, longer for a slow endpoint: long enough for about
-    ANSWERS_PER_CONNECTION answers per connection (at most 10 s, or 2 x `seconds`), because requests still
+    ANSWERS_PER_CONNECTION answers per connection (at most 2 x `seconds`), because requests still
     under way when the run ends are not counted, which would under-rate a slow endpoint (a baseline)."""
     runner = run_wrk if shutil.which("wrk") else run_python_load
     warm = runner(base, paths, headers, warmup)  # imports, connections, caches; and a first rate
     drain(base)
-    longest = max(10, 2 * seconds)
+    longest = 2 * seconds
     wanted = ANSWERS_PER_CONNECTION * CONNECTIONS / warm["rps"] if warm["rps"] else longest
     duration = int(min(longest, max(seconds, math.ceil(wanted))))
     taken = runner(base, paths, headers, duration)
@@ -1097,7 +1097,7 @@ def run(quick: bool = False) -> dict:
         "its server's measures: the cold server also served v2 and v3, so worker_peak_rss_mib (the higher "
         "of the two servers) is an upper bound for the hub alone.",
         f"each figure is the median of {repeats} interleaved runs of at least {seconds} s after a {warmup} s "
-        f"warm-up, longer (at most {max(10, 2 * seconds)} s) for a slow endpoint so that each connection gets about "
+        f"warm-up, longer (at most {2 * seconds} s) for a slow endpoint so that each connection gets about "
         f"{ANSWERS_PER_CONNECTION} answers (requests cut off at the end are not counted); the server drains "
         "what a run left queued before the next (all rates: "
         + "; ".join(f"{name} {run['all_rps']} ({run['seconds']} s)" for name, run in results.items())
