@@ -921,7 +921,7 @@ def run(quick: bool = False) -> dict:
     seconds = 3 if quick else 10
     warmup = 1 if quick else 2
     repeats = REPEATS  # --quick too: no figure or verdict from a single run
-    detail_count = 100 if quick else DETAIL_IDS
+    detail_count = 50 if quick else DETAIL_IDS
     url = database_url(pages)
 
     def log(message: str) -> None:
@@ -1007,11 +1007,21 @@ def run(quick: bool = False) -> dict:
     try:
 
         def prime(prime_paths: list[str]) -> Callable[[], None]:
-            # Each worker fills its own local-memory cache and requests land on either worker: several passes.
+            # Each worker fills its own local-memory cache. One client alone would mostly meet the same idle
+            # worker, so four at once, each twice over every path from another start: each path reaches each
+            # worker but with a chance of about 1 in 256.
             def prepare() -> None:
-                for _ in range(2):
-                    for path in prime_paths:
-                        fetch(server.base, path, keyed)
+                count = len(prime_paths)
+
+                def client(offset: int) -> None:
+                    for n in range(2 * count):
+                        fetch(server.base, prime_paths[(offset + n) % count], keyed)
+
+                clients = [threading.Thread(target=client, args=(k * count // 4,)) for k in range(4)]
+                for thread in clients:
+                    thread.start()
+                for thread in clients:
+                    thread.join()
 
             return prepare
 
