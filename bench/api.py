@@ -664,6 +664,7 @@ def versions() -> dict[str, str]:
         "Django": django.get_version(),
         "Wagtail": wagtail.__version__,
         "DRF": version("djangorestframework"),
+        "django-ninja": version("django-ninja"),
         "gunicorn": version("gunicorn"),
         "PostgreSQL": postgres,
         "wrk": wrk,
