@@ -1,12 +1,16 @@
 """Partner API benchmark: list (limit 20) and detail requests per second and p99 latency of the hub's
-API v1, side by side with Wagtail's API v2 on the same pages and with a trivial constant 2 KB JSON
-view (the ceiling of the stack); the server-side cache cold (switched off) and warm; the rate of 304
-answers to conditional requests; peak memory of a web worker.
+API v1, side by side with Wagtail's API v2 and v3 on the same pages (wired only in the benchmark's settings
+and urls: bench/_api_*.py) and with a trivial constant 2 KB JSON view (the ceiling of the stack); the
+server-side cache cold (switched off) and warm; the rate of 304 answers to conditional requests; list and
+detail reads while a separate editor process publishes a page of another type every 2 s; peak memory of a
+web worker. What each side answers is said in WHAT_EACH_RETURNS (printed with the table); the v3 ratios
+compare the hub answering only the fields v3 answers.
 
 Setup: PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kulturhub_bench_api_<n>,
-created and filled on the first run, kept afterwards), 10,000 pages (1,000 with --quick), gunicorn with
-2 sync workers on 127.0.0.1, wrk (Debian package; a Python load generator when wrk is missing) with
-16 connections for 10 s per measure (3 s with --quick) after a 2 s warm-up. Loopback traffic only.
+created and filled on the first run, kept afterwards; one partner key and one v3 token, replaced each run),
+10,000 pages (1,000 with --quick), gunicorn with 2 sync workers on 127.0.0.1, wrk (Debian package; a Python
+load generator when wrk is missing) with 16 connections; every measure the median of 3 interleaved runs of
+10 s (3 s with --quick; longer for a slow endpoint, see load()) after a 2 s (1 s) warm-up. Loopback only.
 Writes bench/results/api.md (a full run) or bench/results/tmp/api-quick.md (--quick).
 """
 
