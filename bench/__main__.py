@@ -8,7 +8,9 @@ returns:
      "figures": {"name": number, …}, "notes": ["…"]}
 
 The dispatcher prints every table; with --json the last line of its output is one JSON object
-{"<name>": figures, …, "failed": [names]}.
+{"<name>": figures, …, "failed": [names], "summary": {…}}: `summary` is flat, with exactly the keys of
+SUMMARY_KEYS, each taken (or computed) from the benches' figures by `summary()`, and null when a figure is
+missing (its bench failed, was not run, or does not measure it yet): never a made-up number.
 """
 
 from __future__ import annotations
@@ -21,6 +23,81 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 MARKER = "BENCH-RESULT "
+
+
+SUMMARY_KEYS = (
+    "api_list_cold_vs_v2",
+    "api_detail_cold_vs_v2",
+    "api_list_cold_vs_v3",
+    "api_detail_cold_vs_v3",
+    "api_list_warm_vs_v2",
+    "api_detail_warm_vs_v2",
+    "api_warm_p99_ms",
+    "not_modified_vs_ceiling",
+    "reads_during_publishing_vs_warm",
+    "search_p50_vs_wagtail",
+    "rebuild_vs_wagtail",
+    "db_search_p95_ms",
+    "publish_to_searchable_p95_s",
+    "worker_peak_rss_mib",
+)
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _figure(figures: dict, bench: str, name: str) -> float | None:
+    return _number((figures.get(bench) or {}).get(name))
+
+
+def _ratio(numerator: float | None, denominator: float | None, digits: int = 2) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, digits)
+
+
+def summary(figures: dict) -> dict:
+    """The flat summary of SUMMARY_KEYS from `figures` ({bench name: its figures}); null where missing.
+
+    The API bench gives its ratios itself (bench/api.py, `*_vs_*` figures); the search bench's ratios are
+    taken when it gives them, else computed from its raw figures."""
+
+    def api(name: str) -> float | None:
+        return _figure(figures, "api", name)
+
+    def search(name: str) -> float | None:
+        return _figure(figures, "search", name)
+
+    def first(*values: float | None) -> float | None:
+        return next((value for value in values if value is not None), None)
+
+    publish_ms = search("publish_to_searchable_p95_ms")
+    result = {
+        "api_list_cold_vs_v2": api("list_cold_vs_v2"),
+        "api_detail_cold_vs_v2": api("detail_cold_vs_v2"),
+        "api_list_cold_vs_v3": api("list_cold_vs_v3"),
+        "api_detail_cold_vs_v3": api("detail_cold_vs_v3"),
+        "api_list_warm_vs_v2": api("list_warm_vs_v2"),
+        "api_detail_warm_vs_v2": api("detail_warm_vs_v2"),
+        "api_warm_p99_ms": api("warm_p99_ms"),
+        "not_modified_vs_ceiling": api("not_modified_vs_ceiling"),
+        "reads_during_publishing_vs_warm": api("reads_during_publishing_vs_warm"),
+        "search_p50_vs_wagtail": first(
+            search("search_p50_vs_wagtail"), _ratio(search("search_p50_ms"), search("wagtail_search_p50_ms"))
+        ),
+        "rebuild_vs_wagtail": first(
+            search("rebuild_vs_wagtail"),
+            _ratio(search("rebuild_opensearch_pages_per_s"), search("wagtail_rebuild_pages_per_s")),
+        ),
+        "db_search_p95_ms": first(search("db_search_p95_ms"), search("database_search_p95_ms")),
+        "publish_to_searchable_p95_s": None if publish_ms is None else round(publish_ms / 1000, 3),
+        "worker_peak_rss_mib": api("worker_peak_rss_mib"),
+    }
+    assert tuple(result) == SUMMARY_KEYS
+    return result
 
 
 def discover() -> list[str]:
@@ -52,9 +129,7 @@ def run_one(name: str, quick: bool) -> dict:
 def table(result: dict) -> str:
     columns = result.get("columns", [])
     rows = [[str(cell) for cell in row] for row in result.get("rows", [])]
-    widths = [
-        max(len(str(c)), *(len(r[i]) for r in rows)) if rows else len(str(c)) for i, c in enumerate(columns)
-    ]
+    widths = [max(len(str(c)), *(len(r[i]) for r in rows)) if rows else len(str(c)) for i, c in enumerate(columns)]
     lines = [
         result.get("title", ""),
         "  ".join(str(c).ljust(w) for c, w in zip(columns, widths, strict=True)),
@@ -69,9 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repetitions")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of all figures")
-    parser.add_argument(
-        "names", nargs="*", help=f"benchmarks to run (default: all of {', '.join(discover())})"
-    )
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {', '.join(discover())})")
     args = parser.parse_args(argv)
     names = args.names or discover()
     unknown = sorted(set(names) - set(discover()))
@@ -89,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         print(flush=True)
         figures[name] = result.get("figures", {})
     if args.json:
-        print(json.dumps(figures, sort_keys=True))
+        figures["summary"] = summary(figures)
+        # Benches in name order; the summary's keys in SUMMARY_KEYS' order.
+        print(json.dumps({name: figures[name] for name in sorted(figures)}))
     return 1 if figures["failed"] else 0
 
 

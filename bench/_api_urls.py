@@ -1,4 +1,5 @@
-"""The benchmark's URLs: the hub's own, Wagtail API v2 on the same pages, and a constant 2 KB JSON view."""
+"""The benchmark's URLs: the hub's own, Wagtail API v2 and v3 on the same pages (their api_fields declared by
+bench/_api_apps.py), and a constant 2 KB JSON view."""
 
 import json
 
@@ -6,8 +7,8 @@ from django.http import HttpResponse
 from django.urls import path
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v3.urls import api as wagtail_api_v3
 
-from bench import _api_baseline  # noqa: F401 - declares api_fields for Wagtail API v2
 from cms.urls import urlpatterns as hub_urlpatterns
 
 CONSTANT = json.dumps(
@@ -26,5 +27,6 @@ def constant_json(request):
 urlpatterns = [
     path("bench/constant/", constant_json),
     path("api/v2/", router.urls),
+    path("api/v3/", wagtail_api_v3.urls),
     *hub_urlpatterns,
 ]
