@@ -14,7 +14,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 from wagtail_localize.models import Translation, TranslationSource
 
-from frontend_api.demo import DEMO_PARTNER
+from cms.tooling.partner_demo import DEMO_PARTNER
 from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory

@@ -30,7 +30,7 @@ from wagtail.models import Locale
 
 from frontend_api.authentication import forget_keys
 from frontend_api.caching import forget_content_version
-from frontend_api.demo import DEMO_PARTNER
+from cms.tooling.partner_demo import DEMO_PARTNER
 from plugins.events.models import BERLIN, EventPage
 from plugins.shared.models import Partner
 from tests.browser.conftest import DOCS_SCREENSHOTS, FAILURE_SCREENSHOTS
