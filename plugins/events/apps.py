@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "plugins.events"
     label = "events"
-    verbose_name = "Veranstaltungen"
+    verbose_name = _("Events")
     default_auto_field = "django.db.models.BigAutoField"

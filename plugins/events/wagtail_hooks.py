@@ -1,4 +1,6 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -10,9 +12,9 @@ from plugins.events.models import EventPage, EventSeries
 
 
 class EventPageFilterSet(PageListingViewSet.filterset_class):
-    start = django_filters.DateFromToRangeFilter(label="Beginn", widget=DateRangePickerWidget)
-    event_format = django_filters.ChoiceFilter(label="Format", choices=EventPage.Format.choices)
-    series = django_filters.ModelChoiceFilter(label="Reihe", queryset=EventSeries.objects.all())
+    start = django_filters.DateFromToRangeFilter(label=_("Start"), widget=DateRangePickerWidget)
+    event_format = django_filters.ChoiceFilter(label=_("Format"), choices=EventPage.Format.choices)
+    series = django_filters.ModelChoiceFilter(label=_("Series"), queryset=EventSeries.objects.all())
 
     class Meta:
         model = EventPage
@@ -22,21 +24,21 @@ class EventPageFilterSet(PageListingViewSet.filterset_class):
 class EventPageListingViewSet(PageListingViewSet):
     model = EventPage
     icon = "date"
-    menu_label = "Veranstaltungen"
+    menu_label = _("Events")
     menu_order = 210
     add_to_admin_menu = True
     filterset_class = EventPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        DateColumn("start", label="Beginn", sort_key="start"),
-        Column("event_format", label="Format", accessor="get_event_format_display"),
+        DateColumn("start", label=_("Start"), sort_key="start"),
+        Column("event_format", label=_("Format"), accessor="get_event_format_display"),
     ]
 
 
 class EventSeriesViewSet(SnippetViewSet):
     model = EventSeries
     icon = "list-ul"
-    menu_label = "Veranstaltungsreihen"
+    menu_label = pgettext_lazy("plural", "Event series")
     list_display = ["title", "slug"]
 
 

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -9,9 +10,9 @@ from plugins.funding.selectors import with_funding_status, with_status
 
 class FundingPageFilterSet(PageListingViewSet.filterset_class):
     funding_status = django_filters.ChoiceFilter(
-        label="Status", choices=FundingStatus.choices, method="filter_funding_status"
+        label=_("Status"), choices=FundingStatus.choices, method="filter_funding_status"
     )
-    kind = django_filters.ChoiceFilter(label="Förderart", choices=FundingPage.Kind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Type of funding"), choices=FundingPage.Kind.choices)
 
     class Meta:
         model = FundingPage
@@ -24,14 +25,14 @@ class FundingPageFilterSet(PageListingViewSet.filterset_class):
 class FundingPageListingViewSet(PageListingViewSet):
     model = FundingPage
     icon = "pick"
-    menu_label = "Förderinformationen"
+    menu_label = _("Funding opportunities")
     menu_order = 220
     add_to_admin_menu = True
     filterset_class = FundingPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        Column("status", label="Status", accessor="get_status_display"),
-        Column("next_deadline", label="Nächste Frist"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("next_deadline", label=_("Next deadline")),
     ]
 
 

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "plugins.projects"
     label = "projects"
-    verbose_name = "Projekte"
+    verbose_name = _("Projects")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet
@@ -7,7 +8,7 @@ from plugins.projects.models import ProjectPage
 
 
 class ProjectPageFilterSet(PageListingViewSet.filterset_class):
-    status = django_filters.ChoiceFilter(label="Status", choices=ProjectPage.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectPage.Status.choices)
 
     class Meta:
         model = ProjectPage
@@ -17,14 +18,14 @@ class ProjectPageFilterSet(PageListingViewSet.filterset_class):
 class ProjectPageListingViewSet(PageListingViewSet):
     model = ProjectPage
     icon = "folder-open-1"
-    menu_label = "Projekte"
+    menu_label = _("Projects")
     menu_order = 200
     add_to_admin_menu = True
     filterset_class = ProjectPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        Column("status", label="Status", accessor="get_status_display"),
-        DateColumn("start_date", label="Beginn", sort_key="start_date"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("start_date", label=_("Start"), sort_key="start_date"),
     ]
 
 

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -8,7 +9,7 @@ from plugins.reports.models import ExperienceReportPage
 
 
 class ExperienceReportPageFilterSet(PageListingViewSet.filterset_class):
-    publication_date = django_filters.DateFromToRangeFilter(label="Veröffentlicht", widget=DateRangePickerWidget)
+    publication_date = django_filters.DateFromToRangeFilter(label=_("Published"), widget=DateRangePickerWidget)
 
     class Meta:
         model = ExperienceReportPage
@@ -18,14 +19,14 @@ class ExperienceReportPageFilterSet(PageListingViewSet.filterset_class):
 class ExperienceReportPageListingViewSet(PageListingViewSet):
     model = ExperienceReportPage
     icon = "doc-full-inverse"
-    menu_label = "Erfahrungsberichte"
+    menu_label = _("Experience reports")
     menu_order = 205
     add_to_admin_menu = True
     filterset_class = ExperienceReportPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        Column("author_name", label="Autor/in"),
-        DateColumn("publication_date", label="Veröffentlicht", sort_key="publication_date"),
+        Column("author_name", label=_("Author")),
+        DateColumn("publication_date", label=_("Published"), sort_key="publication_date"),
     ]
 
 

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
@@ -38,7 +39,7 @@ class ContactPersonViewSet(SnippetViewSet):
 
 
 class MasterDataGroup(SnippetViewSetGroup):
-    menu_label = "Stammdaten"
+    menu_label = _("Master data")
     menu_icon = "folder-open-inverse"
     menu_order = 300
     items = (OrganisationViewSet, ContactPersonViewSet, TopicViewSet, RegionViewSet)
