@@ -155,7 +155,7 @@ class WebhookAttempt(models.Model):
     """Every attempt of a delivery, as the partner's server answered it (or did not)."""
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
-    attempted_at = models.DateTimeField(_("Time"), default=timezone.now)
+    attempted_at = models.DateTimeField(_("Attempted at"), default=timezone.now)
     status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     error = models.CharField(_("Error"), max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(_("Duration (ms)"), default=0)

@@ -38,7 +38,7 @@ class ProjectPage(ContentPage):
 
     detail_panels = [
         FieldPanel("status"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Duration")),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Project period")),
         FieldPanel("goals"),
         InlinePanel("participants", label=_("Participating organisations")),
         InlinePanel("funders", label=_("Funders")),

@@ -14,7 +14,7 @@ class ImageBlock(blocks.StructBlock):
     alt_text = blocks.CharBlock(
         label=_("Alternative text"), max_length=255, help_text=_("Describes the image for people who cannot see it.")
     )
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=500)
+    caption = blocks.CharBlock(label=_("Image caption"), required=False, max_length=500)
     credit = blocks.CharBlock(label=_("Image credit"), required=False, max_length=255, help_text=_("e.g. “Photo: …”"))
 
     class Meta:

@@ -116,7 +116,7 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
 
 class ContactPerson(TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(_("Name"), max_length=255)
-    role = models.CharField(_("Position"), max_length=255, blank=True)
+    role = models.CharField(_("Job title"), max_length=255, blank=True)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("Organisation"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -255,7 +255,7 @@ class ContentPage(Page):
         _("Alternative text of the lead image"), max_length=255, blank=True,
         help_text=_("Describes the image for people who cannot see it."),
     )
-    lead_image_caption = models.CharField(_("Caption"), max_length=500, blank=True)
+    lead_image_caption = models.CharField(_("Image caption"), max_length=500, blank=True)
     lead_image_credit = models.CharField(_("Image credit"), max_length=255, blank=True, help_text=_("e.g. “Photo: …”"))
     body = StreamField(BodyBlock(), verbose_name=_("Content"), blank=True)
 
