@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.events.models import EventPage, EventSeries
+from plugins.shared.listing import ContentListingView, DateTimeColumn
 
 
 class EventPageFilterSet(PageListingViewSet.filterset_class):
@@ -21,16 +22,22 @@ class EventPageFilterSet(PageListingViewSet.filterset_class):
         fields = []
 
 
+class EventListingView(ContentListingView):
+    default_ordering = "-start"  # the furthest ahead first, past events below
+
+
 class EventPageListingViewSet(PageListingViewSet):
     model = EventPage
     icon = "date"
     menu_label = _("Events")
     menu_order = 210
     add_to_admin_menu = True
+    index_view_class = EventListingView
     filterset_class = EventPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        DateColumn("start", label=_("Start"), sort_key="start"),
+        DateTimeColumn("start", label=_("Start"), sort_key="start"),
+        DateTimeColumn("end", label=_("End"), sort_key="end"),
         Column("event_format", label=_("Format"), accessor="get_event_format_display"),
     ]
 

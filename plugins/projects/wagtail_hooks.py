@@ -1,10 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from plugins.projects.models import ProjectPage
+from plugins.shared.listing import ContentListingView, DayColumn
 
 
 class ProjectPageFilterSet(PageListingViewSet.filterset_class):
@@ -21,11 +22,12 @@ class ProjectPageListingViewSet(PageListingViewSet):
     menu_label = _("Projects")
     menu_order = 200
     add_to_admin_menu = True
+    index_view_class = ContentListingView  # latest change first
     filterset_class = ProjectPageFilterSet
     columns = [
         *PageListingViewSet.columns,
         Column("status", label=_("Status"), accessor="get_status_display"),
-        DateColumn("start_date", label=_("Start"), sort_key="start_date"),
+        DayColumn("start_date", label=_("Start"), sort_key="start_date"),
     ]
 
 

@@ -2,10 +2,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from plugins.reports.models import ExperienceReportPage
+from plugins.shared.listing import ContentListingView, DayColumn
 
 
 class ExperienceReportPageFilterSet(PageListingViewSet.filterset_class):
@@ -22,11 +23,12 @@ class ExperienceReportPageListingViewSet(PageListingViewSet):
     menu_label = _("Experience reports")
     menu_order = 205
     add_to_admin_menu = True
+    index_view_class = ContentListingView  # latest change first
     filterset_class = ExperienceReportPageFilterSet
     columns = [
         *PageListingViewSet.columns,
         Column("author_name", label=_("Author")),
-        DateColumn("publication_date", label=_("Published"), sort_key="publication_date"),
+        DayColumn("publication_date", label=_("Published"), sort_key="publication_date"),
     ]
 
 

@@ -1,0 +1,115 @@
+"""The admin speaks one language at a time: German by default, English for an editor who picks English.
+
+The main screens (dashboard, explorer, each type's listing, the editor, wagtail-localize's translation
+editor, snippets, the Partner-API admin) are walked in both languages; none shows a word that only the
+other language uses (words from the hub's, Wagtail's and wagtail-localize's catalogues; content and
+proper names are allowed)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale
+from wagtail.users.models import UserProfile
+
+from frontend_api.models import PartnerAPIKey, Webhook
+from plugins.events.factories import EventPageFactory
+from plugins.events.models import BERLIN, EventIndexPage, EventSeries
+from plugins.funding.factories import FundingPageFactory, a_round
+from plugins.projects.factories import ProjectPageFactory
+from plugins.reports.factories import ExperienceReportPageFactory
+from plugins.shared.factories import OrganisationFactory, PartnerFactory, RegionFactory, TopicFactory
+from tests.plugins.admin_text import foreign_phrases, giveaway_words, visible_text
+
+# Words both languages share on these screens, or that are content and names here.
+ALLOWED = {
+    "Kulturhub", "Ostrale", "Dresden", "Wagtail", "Webhook", "Webhooks", "Partner", "Details", "Status",
+    "Promotion", "Teaser", "Format", "Online", "online", "hybrid", "Link", "Links", "Logo", "Website", "Video",
+    "Region", "Regionen", "Name", "Text", "Worker", "Import", "Slug", "Locale",
+}
+
+
+@pytest.fixture
+def content(db, editor_client, editor):
+    de, en = Locale.objects.get(language_code="de"), Locale.objects.get(language_code="en")
+    topic = TopicFactory(name="Ostrale", slug="ostrale")
+    region = RegionFactory(name="Dresden", slug="dresden")
+    organisation = OrganisationFactory(name="Ostrale Zentrum")
+    EventSeries.objects.create(title="Ostrale Reihe", slug="ostrale-reihe", locale=de)
+    partner = PartnerFactory(name="Ostrale Partner", slug="ostrale-partner", preview_url="https://ostrale.example.org/p/")
+    PartnerAPIKey.objects.assign_key(PartnerAPIKey(partner=partner, name="Ostrale"))
+    Webhook.objects.create(partner=partner, url="https://ostrale.example.org/hook")
+    pages = {
+        "projects": ProjectPageFactory(title="Ostrale 2027", topics=[topic], regions=[region]),
+        "reports": ExperienceReportPageFactory(title="Ostrale 2026", author_organisation=organisation,
+                                               publication_date=datetime.date(2026, 5, 1)),
+        "events": EventPageFactory(title="Ostrale Eröffnung", start=datetime.datetime(2027, 6, 1, 18, tzinfo=BERLIN),
+                                   topics=[topic]),
+        "funding": FundingPageFactory(title="Ostrale Fonds", rounds=[a_round(-5, 30)]),
+    }
+    response = editor_client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[pages["events"].pk]), {"locales": [en.pk]}
+    )
+    assert response.status_code == 302
+    return {"pages": pages, "translation": pages["events"].get_translation(en), "partner": partner, "topic": topic}
+
+
+def screens(content) -> dict[str, str]:
+    pages = content["pages"]
+    return {
+        "dashboard": reverse("wagtailadmin_home"),
+        "explorer": reverse("wagtailadmin_explore", args=[EventIndexPage.objects.get(locale__language_code="de").pk]),
+        "explorer (root)": reverse("wagtailadmin_explore_root"),
+        **{f"{name} listing": reverse(f"{prefix}:index") for name, prefix in [
+            ("projects", "project_pages"), ("reports", "report_pages"), ("events", "event_pages"),
+            ("funding", "funding_pages")]},
+        **{f"{name} listing search": reverse(f"{prefix}:index") + "?q=Ostrale" for name, prefix in [
+            ("projects", "project_pages"), ("events", "event_pages")]},
+        "explorer search": reverse("wagtailadmin_explore", args=[EventIndexPage.objects.get(
+            locale__language_code="de").pk]) + "?q=Ostrale",
+        "page search": reverse("wagtailadmin_pages:search") + "?q=Ostrale",
+        **{f"{name} edit": reverse("wagtailadmin_pages:edit", args=[page.pk]) for name, page in pages.items()},
+        "translate": reverse("wagtailadmin_pages:edit", args=[content["translation"].pk]),
+        "topics": reverse("wagtailsnippets_shared_topic:list"),
+        "topic edit": reverse("wagtailsnippets_shared_topic:edit", args=[content["topic"].pk]),
+        "regions": reverse("wagtailsnippets_shared_region:list"),
+        "organisations": reverse("wagtailsnippets_shared_organisation:list"),
+        "organisation add": reverse("wagtailsnippets_shared_organisation:add"),
+        "event series": reverse("wagtailsnippets_events_eventseries:list"),
+        "partners": reverse("partner:index"),
+        "partner edit": reverse("partner:edit", args=[content["partner"].pk]),
+        "api keys": reverse("partnerapikey:index"),
+        "webhooks": reverse("webhook:index"),
+        "deliveries": reverse("webhookdelivery:index"),
+    }
+
+
+def prefer(user, language: str):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_admin_screens_speak_one_language(editor_client, editor, content, language):
+    prefer(editor, language)
+    german, english = giveaway_words()
+    foreign = english if language == "de" else german
+    found = {}
+    for name, url in screens(content).items():
+        response = editor_client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        hits = foreign_phrases(visible_text(response.content.decode()), foreign, ALLOWED)
+        if hits:
+            found[name] = hits
+    translation.activate("de")
+    assert not found, "\n".join(f"{name}: {hits}" for name, hits in found.items())
+
+
+def test_probe(editor_client, editor, content):
+    import os
+    prefer(editor, os.environ.get("PROBE_LANG", "de"))
+    for name, url in screens(content).items():
+        html = editor_client.get(url).content.decode()
+        open(f"/tmp/i18n/probe_{name.replace(' ', '_')}.html", "w").write(html)
