@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from plugins.shared.forms import ContentPageForm
 from plugins.shared.models import ContentIndexPage, ContentPage, edit_tabs
 
 
@@ -21,7 +21,7 @@ class FundingStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class FundingPageForm(WagtailAdminPageForm):
+class FundingPageForm(ContentPageForm):
     """Checks the application rounds together, which no single round can do on its own."""
 
     def clean(self):

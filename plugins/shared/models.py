@@ -10,13 +10,21 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from plugins.shared.blocks import BodyBlock
+from plugins.shared.forms import ContentPageForm, TitleInput
 
 
 class Topic(TranslatableMixin, models.Model):
@@ -264,7 +272,8 @@ class ContentPage(Page):
         index.SearchField("body"),
     ]
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel("title", widget=TitleInput),
         FieldPanel("teaser"),
         MultiFieldPanel(
             [FieldPanel("lead_image"), FieldPanel("lead_image_alt"), FieldPanel("lead_image_caption"),
@@ -274,14 +283,16 @@ class ContentPage(Page):
         FieldPanel("body"),
     ]
     assignment_panels = [
-        InlinePanel("topic_links", label=_("Topics")),
-        InlinePanel("region_links", label=_("Regions")),
+        FieldPanel("topics"),
+        FieldPanel("regions"),
         InlinePanel("contact_links", label=_("Contact persons")),
         InlinePanel(
             "partner_links", label=_("Partners"),
             help_text=_("Which partner websites may show this page. None chosen: all partners."),
         ),
     ]
+
+    base_form_class = ContentPageForm
 
     class Meta:
         abstract = True
