@@ -117,6 +117,17 @@ class APIKeyCreateView(ShownOnceCreateView):
         return PartnerAPIKey.objects.assign_key(instance)
 
 
+class APIKeyFilterSet(WagtailFilterSet):
+    """The key model's `revoked` comes from djangorestframework-api-key without a translatable name."""
+
+    revoked = django_filters.BooleanFilter(label=_("Revoked"), widget=forms.RadioSelect(choices=[
+        ("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+
+    class Meta:
+        model = PartnerAPIKey
+        fields = ["partner", "revoked"]
+
+
 class APIKeyViewSet(ModelViewSet):
     model = PartnerAPIKey
     icon = "key"
@@ -126,7 +137,7 @@ class APIKeyViewSet(ModelViewSet):
         "name", "partner", Column("prefix", label=_("Prefix")), DateColumn("created", label=_("Created")),
         DateColumn("expiry_date", label=_("Expires")), "last_used_at", BooleanColumn("revoked", label=_("Revoked")),
     ]
-    list_filter = ["partner", "revoked"]
+    filterset_class = APIKeyFilterSet
     search_fields = ["name", "prefix"]
     copy_view_enabled = False
 

@@ -6,10 +6,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
-from django.conf import settings
-
 import wagtail
 import wagtail_localize
+from django.conf import settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
 # The hub's catalogue and those of the two apps whose screens editors use most: any of their strings left
@@ -25,15 +24,35 @@ SKIPPED = {"script", "style", "textarea", "svg", "noscript"}
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-w-tooltip-content-value"}
 
 
+def is_hidden(attrs: dict) -> bool:
+    """Hidden and never shown as it stands (e.g. a counter that scripts fill in); dropdown menus and
+    panels a click opens are read."""
+    if "hidden" not in attrs:
+        return False
+    classes = attrs.get("class") or ""
+    return not any(part in classes for part in ("dropdown", "w-tabs")) and \
+        "data-w-dropdown-target" not in attrs
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _Text(HTMLParser):
+    """Text nodes and read attributes, leaving out scripts, styles, form content and hidden elements."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.skip = 0
+        self.open: list[tuple[str, bool]] = []  # (tag, whether it started a skipped part)
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED:
-            self.skip += 1
+        skipping = tag in SKIPPED or is_hidden(dict(attrs))
+        if tag not in VOID:
+            self.open.append((tag, skipping))
+            self.skip += skipping
+        if self.skip or skipping:
+            return
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
                 self.parts.append(value)
@@ -41,8 +60,13 @@ class _Text(HTMLParser):
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in SKIPPED and self.skip:
-            self.skip -= 1
+        if all(opened != tag for opened, _skipping in self.open):
+            return
+        while self.open:
+            opened, skipping = self.open.pop()
+            self.skip -= skipping
+            if opened == tag:
+                break
 
     def handle_data(self, data):
         if not self.skip and data.strip():

@@ -1,0 +1,53 @@
+"""Where Wagtail freezes a string in whatever language was active when it was built, the admin gets it in
+the editor's language instead (German by default, English for an editor who chose English).
+
+- Snippet choosers ("Thema auswählen", "Anderes Thema auswählen", "Thema bearbeiten"): Wagtail formats
+  these once, when the widget is created at start-up, so every editor saw the start-up language. They are
+  formatted again each time a chooser is rendered.
+- The default workflow and its task are named "Moderators approval" by Wagtail's migration; the
+  "Submit to …" / "Resubmit to …" action shows that name through the catalogue.
+"""
+
+from functools import partial
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
+from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
+from wagtail.snippets.widgets import AdminSnippetChooser
+
+# The names of Wagtail's default workflow and task, for the catalogue (locale/de).
+WORKFLOW_NAMES = [gettext_noop("Moderators approval")]
+
+
+CHOOSER_TEXTS = {
+    "choose_one_text": "Choose %(object)s",
+    "choose_another_text": "Choose another %(object)s",
+    "link_to_chosen_text": "Edit this %(object)s",
+}
+_render_chooser = AdminSnippetChooser.render_html
+
+
+def _render_chooser_in_current_language(widget, *args, **kwargs):
+    for attribute, msgid in CHOOSER_TEXTS.items():
+        setattr(widget, attribute, gettext(msgid) % {"object": widget.model._meta.verbose_name})
+    return _render_chooser(widget, *args, **kwargs)
+
+
+AdminSnippetChooser.render_html = _render_chooser_in_current_language
+
+
+def _translated_names(item, parent_context):
+    context = type(item).get_context_data(item, parent_context)
+    label = str(context.get("label", ""))
+    for name in WORKFLOW_NAMES:
+        if name in label:
+            context["label"] = label.replace(name, gettext(name))
+    return context
+
+
+@hooks.register("construct_page_action_menu")
+def translate_workflow_names(menu_items, request, context):
+    for item in menu_items:
+        if isinstance(item, SubmitForModerationMenuItem):
+            item.get_context_data = partial(_translated_names, item)
