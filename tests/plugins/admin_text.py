@@ -1,7 +1,9 @@
 """What an editor reads on an admin screen, and the words that give away the other language."""
 
 import functools
+import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -73,10 +75,29 @@ class _Text(HTMLParser):
             self.parts.append(" ".join(data.split()))
 
 
+# What wagtail-localize's translation editor (a React app) shows from its props.
+PROPS_KEYS = {"label", "field", "fieldHelpText", "displayName", "comment", "helpText"}
+
+
+def _props_text(value, found: list[str]):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in PROPS_KEYS and isinstance(item, str):
+                found.append(item)
+            else:
+                _props_text(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _props_text(item, found)
+
+
 def visible_text(html: str) -> list[str]:
     parser = _Text()
     parser.feed(html)
-    return parser.parts
+    parts = parser.parts
+    for props in re.findall(r'data-props="([^"]*)"', html):
+        _props_text(json.loads(unescape(props)), parts)
+    return parts
 
 
 TECHNICAL = re.compile(r"\S*(?:://|[\w-]\.[\w-])\S*")  # addresses and dotted identifiers (page.published)

@@ -6,12 +6,18 @@ other language uses (words from the hub's, Wagtail's and wagtail-localize's cata
 proper names are allowed)."""
 
 import datetime
+import json
+import re
+from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
+from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from frontend_api.models import PartnerAPIKey, Webhook
 from plugins.events.factories import EventPageFactory
@@ -53,6 +59,14 @@ def content(db, editor_client, editor):
     )
     assert response.status_code == 302
     editor_client.get(reverse("wagtailadmin_home"))  # shows (and so clears) the German "submitted" message
+    source = TranslationSource.objects.get_for_instance(pages["events"])
+    translation_ = Translation.objects.get(source=source, target_locale=en)
+    segment = StringSegment.objects.get(source=source, string__data="Ostrale Eröffnung")
+    response = editor_client.put(
+        reverse("wagtail_localize:edit_string_translation", args=[translation_.pk, segment.pk]),
+        urlencode({"value": "Ostrale Opening"}), content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 201
     return {"pages": pages, "translation": pages["events"].get_translation(en), "partner": partner, "topic": topic}
 
 
@@ -121,9 +135,20 @@ def test_admin_screens_speak_one_language(editor_client, editor, content, langua
     assert not found, "\n".join(f"{name}: {hits}" for name, hits in found.items())
 
 
-def test_probe(editor_client, editor, content):
-    import os
-    prefer(editor, os.environ.get("PROBE_LANG", "de"))
-    for name, url in screens(content).items():
-        html = editor_client.get(url).content.decode()
-        open(f"/tmp/i18n/probe_{name.replace(' ', '_')}.html", "w").write(html)
+@pytest.mark.parametrize(("language", "target", "comment"), [
+    ("de", "Englisch", r"Manuell übersetzt am \d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}"),  # 30. November 2026
+    ("en", "English", r"Translated manually on [A-Z][a-z]+\.? \d{1,2}, \d{4}"),  # Nov. 30, 2026
+])
+def test_translation_editor_names_languages_and_dates_in_the_admin_language(
+    editor_client, editor, content, language, target, comment
+):
+    prefer(editor, language)
+    html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[content["translation"].pk])).content.decode()
+    props = json.loads(unescape(re.search(r'class="js-translation-editor" data-props="([^"]*)"', html).group(1)))
+    assert props["locale"]["displayName"] == target
+    assert props["sourceLocale"]["displayName"] == {"de": "Deutsch", "en": "German"}[language]
+    [translated] = [t for t in props["initialStringTranslations"] if t["comment"]]
+    updated = timezone.localtime(StringTranslation.objects.get(data="Ostrale Opening").updated_at)
+    with translation.override(language):
+        assert translated["comment"].endswith(date_format(updated, "DATE_FORMAT"))
+    assert re.fullmatch(comment, translated["comment"]), translated["comment"]
