@@ -117,6 +117,15 @@ class APIKeyCreateView(ShownOnceCreateView):
         return PartnerAPIKey.objects.assign_key(instance)
 
 
+# djangorestframework-api-key's fields have English names and help texts only.
+API_KEY_LABELS = {"name": _("Name"), "expiry_date": _("Expires"), "revoked": _("Revoked")}
+API_KEY_HELP = {
+    "name": _("A free-form name for the key, up to 50 characters; it need not be unique."),
+    "expiry_date": _("Once the key has expired, clients cannot use it any more."),
+    "revoked": _("Once the key is revoked, clients cannot use it any more (this cannot be undone)."),
+}
+
+
 class APIKeyFilterSet(WagtailFilterSet):
     """The key model's `revoked` comes from djangorestframework-api-key without a translatable name."""
 
@@ -143,7 +152,7 @@ class APIKeyViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         fields = ["name", "expiry_date", "revoked"] if for_update else ["partner", "name", "expiry_date"]
-        return forms.modelform_factory(PartnerAPIKey, fields=fields)
+        return forms.modelform_factory(PartnerAPIKey, fields=fields, labels=API_KEY_LABELS, help_texts=API_KEY_HELP)
 
 
 class WebhookCreateView(ShownOnceCreateView):

@@ -11,6 +11,7 @@ import re
 from html import unescape
 from urllib.parse import urlencode
 
+import polib
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +27,7 @@ from plugins.funding.factories import FundingPageFactory, a_round
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from plugins.shared.factories import OrganisationFactory, PartnerFactory, RegionFactory, TopicFactory
-from tests.plugins.admin_text import foreign_phrases, giveaway_words, visible_text, words
+from tests.plugins.admin_text import CATALOGUE, foreign_phrases, giveaway_words, visible_text, words
 
 # Words both languages share on these screens, or that are content and names here.
 ALLOWED = {
@@ -85,6 +86,8 @@ def screens(content) -> dict[str, str]:
             locale__language_code="de").pk]) + "?q=Ostrale",
         "page search": reverse("wagtailadmin_pages:search") + "?q=Ostrale",
         **{f"{name} edit": reverse("wagtailadmin_pages:edit", args=[page.pk]) for name, page in pages.items()},
+        "event add": reverse("wagtailadmin_pages:add", args=[
+            "events", "eventpage", EventIndexPage.objects.get(locale__language_code="de").pk]),
         "translate": reverse("wagtailadmin_pages:edit", args=[content["translation"].pk]),
         "topics": reverse("wagtailsnippets_shared_topic:list"),
         "topic edit": reverse("wagtailsnippets_shared_topic:edit", args=[content["topic"].pk]),
@@ -95,6 +98,8 @@ def screens(content) -> dict[str, str]:
         "partners": reverse("partner:index"),
         "partner edit": reverse("partner:edit", args=[content["partner"].pk]),
         "api keys": reverse("partnerapikey:index"),
+        "api key add": reverse("partnerapikey:add"),
+        "webhook add": reverse("webhook:add"),
         "webhooks": reverse("webhook:index"),
         "deliveries": reverse("webhookdelivery:index"),
     }
@@ -152,3 +157,12 @@ def test_translation_editor_names_languages_and_dates_in_the_admin_language(
     with translation.override(language):
         assert translated["comment"].endswith(date_format(updated, "DATE_FORMAT"))
     assert re.fullmatch(comment, translated["comment"]), translated["comment"]
+
+
+def test_catalogue_is_complete_and_its_compiled_form_current():
+    """Every string of the hub's catalogue is translated, and the committed .mo (what Django reads; `./hub
+    setup` compiles it again with polib) says the same as the .po."""
+    po = polib.pofile(str(CATALOGUE))
+    assert not po.untranslated_entries() and not po.fuzzy_entries()
+    mo = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in mo} == {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()}
