@@ -22,6 +22,9 @@ from wagtail_localize.models import StringTranslation
 
 # The names of Wagtail's default workflow and task, for the catalogue (locale/de).
 WORKFLOW_NAMES = [gettext_noop("Moderators approval")]
+# Strings Wagtail and wagtail-localize show on the hub's screens that their German catalogues leave in
+# English (or translate as "Locale"); listed here so that `makemessages` keeps them in the hub's catalogue.
+UPSTREAM_STRINGS = [gettext_noop("Locale"), gettext_noop("Locales")]
 
 
 CHOOSER_TEXTS = {
