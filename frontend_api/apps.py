@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FrontendApiConfig(AppConfig):
     name = "frontend_api"
-    verbose_name = "Partner-API"
+    verbose_name = _("Partner API")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

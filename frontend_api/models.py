@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from frontend_api.webhook_targets import check_webhook_url
@@ -21,15 +22,15 @@ class PartnerAPIKey(AbstractAPIKey):
     """A partner's API key: stored as a SHA-512 hash, shown once, revocable, optionally expiring."""
 
     partner = models.ForeignKey(
-        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="api_keys"
+        "shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="api_keys"
     )
-    last_used_at = models.DateTimeField("Zuletzt benutzt", null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True, editable=False)
 
     objects = PartnerAPIKeyManager()
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = "API-Schlüssel"
-        verbose_name_plural = "API-Schlüssel"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
     def __str__(self):
         return f"{self.partner} · {self.name} ({self.prefix}…)"
@@ -47,16 +48,16 @@ class Webhook(models.Model):
     """Where the hub POSTs page events for a partner; `secret` signs every delivery (HMAC-SHA256)."""
 
     partner = models.ForeignKey(
-        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="webhooks"
+        "shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="webhooks"
     )
-    url = models.URLField("Adresse", max_length=500)
-    secret = models.CharField("Signaturschlüssel", max_length=128, default=new_webhook_secret, editable=False)
-    active = models.BooleanField("Aktiv", default=True)
-    created_at = models.DateTimeField("Erstellt", auto_now_add=True)
+    url = models.URLField(_("Address"), max_length=500)
+    secret = models.CharField(_("Signing secret"), max_length=128, default=new_webhook_secret, editable=False)
+    active = models.BooleanField(_("Active"), default=True)
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "Webhook"
-        verbose_name_plural = "Webhooks"
+        verbose_name = _("Webhook")
+        verbose_name_plural = _("Webhooks")
         ordering = ["partner__name", "url"]
 
     def __str__(self):
@@ -84,7 +85,7 @@ class ContentVersion(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "Inhaltsstand der API"
+        verbose_name = _("API content version")
 
     def __str__(self):
         return f"Inhaltsstand {self.version}"
@@ -114,26 +115,26 @@ class WebhookDelivery(models.Model):
     """One page event for one webhook; retried with backoff until a 2xx answer or the retry limit."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "ausstehend"
-        DELIVERED = "delivered", "zugestellt"
-        FAILED = "failed", "aufgegeben"
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
 
-    webhook = models.ForeignKey(Webhook, verbose_name="Webhook", on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField("Ereignis", max_length=32)
-    page_id = models.PositiveBigIntegerField("Seiten-ID")
-    body = models.TextField("Inhalt (JSON)")
-    status = models.CharField("Status", max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempt_count = models.PositiveSmallIntegerField("Versuche", default=0)
+    webhook = models.ForeignKey(Webhook, verbose_name=_("Webhook"), on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("Event type"), max_length=32)
+    page_id = models.PositiveBigIntegerField(_("Page ID"))
+    body = models.TextField(_("Body (JSON)"))
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveSmallIntegerField(_("Attempts"), default=0)
     # A redelivery from the admin keeps the earlier attempts and counts the retry limit from here.
     attempts_before_redelivery = models.PositiveSmallIntegerField(
-        "Versuche vor erneuter Zustellung", default=0, editable=False)
-    next_attempt_at = models.DateTimeField("Nächster Versuch", null=True, blank=True)
-    created_at = models.DateTimeField("Erstellt", default=timezone.now)
-    delivered_at = models.DateTimeField("Zugestellt", null=True, blank=True)
+        _("Attempts before redelivery"), default=0, editable=False)
+    next_attempt_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("Delivered"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "Webhook-Zustellung"
-        verbose_name_plural = "Webhook-Zustellungen"
+        verbose_name = _("Webhook delivery")
+        verbose_name_plural = _("Webhook deliveries")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
@@ -154,14 +155,14 @@ class WebhookAttempt(models.Model):
     """Every attempt of a delivery, as the partner's server answered it (or did not)."""
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
-    attempted_at = models.DateTimeField("Zeitpunkt", default=timezone.now)
-    status_code = models.PositiveSmallIntegerField("HTTP-Status", null=True, blank=True)
-    error = models.CharField("Fehler", max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField("Dauer (ms)", default=0)
+    attempted_at = models.DateTimeField(_("Attempted at"), default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("Error"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("Duration (ms)"), default=0)
 
     class Meta:
-        verbose_name = "Zustellversuch"
-        verbose_name_plural = "Zustellversuche"
+        verbose_name = _("Delivery attempt")
+        verbose_name_plural = _("Delivery attempts")
         ordering = ["attempted_at", "pk"]
 
     def __str__(self):
@@ -182,8 +183,8 @@ class AnnouncedAudience(models.Model):
     partner = models.ForeignKey("shared.Partner", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        verbose_name = "Angekündigte Sichtbarkeit"
-        verbose_name_plural = "Angekündigte Sichtbarkeiten"
+        verbose_name = _("Announced audience")
+        verbose_name_plural = _("Announced audiences")
         constraints = [models.UniqueConstraint(fields=["page", "partner"], name="announced_audience_unique")]
 
     def __str__(self):
@@ -195,17 +196,17 @@ class PartnerChange(models.Model):
     and is the cursor: rows are numbered under the ChangeFeed lock, so ids follow commit order."""
 
     partner = models.ForeignKey(
-        "shared.Partner", verbose_name="Partner", on_delete=models.CASCADE, related_name="changes"
+        "shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="changes"
     )
-    event = models.CharField("Ereignis", max_length=32)
-    reason = models.CharField("Grund", max_length=32)
-    page_id = models.PositiveBigIntegerField("Seiten-ID")
-    payload = models.JSONField("Inhalt")
-    created_at = models.DateTimeField("Erstellt", default=timezone.now, db_index=True)
+    event = models.CharField(_("Event type"), max_length=32)
+    reason = models.CharField(_("Reason"), max_length=32)
+    page_id = models.PositiveBigIntegerField(_("Page ID"))
+    payload = models.JSONField(_("Content"))
+    created_at = models.DateTimeField(_("Created"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = "Änderung für Partner"
-        verbose_name_plural = "Änderungen für Partner"
+        verbose_name = _("Change for a partner")
+        verbose_name_plural = _("Changes for partners")
         indexes = [models.Index(fields=["partner", "id"], name="partner_change_feed")]
 
     def __str__(self):
@@ -223,7 +224,7 @@ class ChangeFeed(models.Model):
     pruned_through = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "Änderungsprotokoll"
+        verbose_name = _("Change feed")
 
     def __str__(self):
         return f"Änderungen bis {self.last_id}"

@@ -33,7 +33,7 @@ class PartnerPreviewMenuItem(ActionMenuItem):
         super().__init__(order=order)
         self.partner = partner
         self.name = f"partner-preview-{partner.slug}"
-        self.label = _("Vorschau auf Partnerseite %(name)s") % {"name": partner.name}
+        self.label = _("Preview on partner site %(name)s") % {"name": partner.name}
 
     def get_url(self, parent_context) -> str:
         return reverse(URL_NAME, args=(parent_context["page"].pk, self.partner.pk))
@@ -66,6 +66,6 @@ def open_partner_preview(request: HttpRequest, page_id: int, partner_id: int) ->
     partner = get_object_or_404(previewing_partners(), pk=partner_id)
     revision = page.get_latest_revision()
     if revision is None:
-        messages.error(request, _("Die Seite hat noch keine gespeicherte Version: bitte zuerst speichern."))
+        messages.error(request, _("The page has no saved version yet: please save it first."))
         return redirect("wagtailadmin_pages:edit", page.pk)
     return redirect(partner_preview_url(partner, mint_token(revision, partner)))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -70,8 +71,10 @@ class PartnerForm(forms.ModelForm):
 class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "site"
-    menu_label = "Partner"
-    list_display = ["name", "slug", BooleanColumn("active", label="Aktiv"), DateColumn("created_at", label="Erstellt")]
+    menu_label = _("Partners")
+    list_display = [
+        "name", "slug", BooleanColumn("active", label=_("Active")), DateColumn("created_at", label=_("Created")),
+    ]
     list_filter = ["active"]
     search_fields = ["name", "slug"]
 
@@ -108,32 +111,52 @@ class ShownOnceCreateView(CreateView):
 
 
 class APIKeyCreateView(ShownOnceCreateView):
-    secret_label = "Neuer API-Schlüssel"
+    secret_label = _("New API key")
 
     def make_secret(self, instance) -> str:
         return PartnerAPIKey.objects.assign_key(instance)
 
 
+# djangorestframework-api-key's fields have English names and help texts only.
+API_KEY_LABELS = {"name": _("Name"), "expiry_date": _("Expires"), "revoked": _("Revoked")}
+API_KEY_HELP = {
+    "name": _("A free-form name for the key, up to 50 characters; it need not be unique."),
+    "expiry_date": _("Once the key has expired, clients cannot use it any more."),
+    "revoked": _("Once the key is revoked, clients cannot use it any more (this cannot be undone)."),
+}
+
+
+class APIKeyFilterSet(WagtailFilterSet):
+    """The key model's `revoked` comes from djangorestframework-api-key without a translatable name."""
+
+    revoked = django_filters.BooleanFilter(label=_("Revoked"), widget=forms.RadioSelect(choices=[
+        ("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+
+    class Meta:
+        model = PartnerAPIKey
+        fields = ["partner", "revoked"]
+
+
 class APIKeyViewSet(ModelViewSet):
     model = PartnerAPIKey
     icon = "key"
-    menu_label = "API-Schlüssel"
+    menu_label = _("API keys")
     add_view_class = APIKeyCreateView
     list_display = [
-        "name", "partner", Column("prefix", label="Präfix"), DateColumn("created", label="Erstellt"),
-        DateColumn("expiry_date", label="Läuft ab"), "last_used_at", BooleanColumn("revoked", label="Widerrufen"),
+        "name", "partner", Column("prefix", label=_("Prefix")), DateColumn("created", label=_("Created")),
+        DateColumn("expiry_date", label=_("Expires")), "last_used_at", BooleanColumn("revoked", label=_("Revoked")),
     ]
-    list_filter = ["partner", "revoked"]
+    filterset_class = APIKeyFilterSet
     search_fields = ["name", "prefix"]
     copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
         fields = ["name", "expiry_date", "revoked"] if for_update else ["partner", "name", "expiry_date"]
-        return forms.modelform_factory(PartnerAPIKey, fields=fields)
+        return forms.modelform_factory(PartnerAPIKey, fields=fields, labels=API_KEY_LABELS, help_texts=API_KEY_HELP)
 
 
 class WebhookCreateView(ShownOnceCreateView):
-    secret_label = "Signaturschlüssel des Webhooks"
+    secret_label = _("Webhook signing secret")
 
     def make_secret(self, instance) -> str:
         return instance.secret
@@ -156,12 +179,12 @@ class WebhookIndexView(IndexView):
 class WebhookViewSet(ModelViewSet):
     model = Webhook
     icon = "link"
-    menu_label = "Webhooks"
+    menu_label = _("Webhooks")
     add_view_class = WebhookCreateView
     index_view_class = WebhookIndexView
     list_display = [
-        "partner", "url", BooleanColumn("active", label="Aktiv"), DateColumn("created_at", label="Erstellt"),
-        Column("failed_deliveries", label="Aufgegebene Zustellungen", accessor=failed_deliveries_link,
+        "partner", "url", BooleanColumn("active", label=_("Active")), DateColumn("created_at", label=_("Created")),
+        Column("failed_deliveries", label=_("Failed deliveries"), accessor=failed_deliveries_link,
                sort_key="failed_deliveries"),
     ]
     list_filter = ["partner", "active"]
@@ -182,7 +205,7 @@ EVENTS = [(event, event) for event in (PUBLISHED, UNPUBLISHED, DELETED)]
 def page_link(delivery: WebhookDelivery) -> str:
     """The page's title linking to its editor, or its id when the page is gone (page.deleted)."""
     if delivery.page_title is None:
-        return f"Seite #{delivery.page_id} (gelöscht)"
+        return _("Page #%(id)s (deleted)") % {"id": delivery.page_id}
     return format_html('<a href="{}">{}</a>', reverse("wagtailadmin_pages:edit", args=[delivery.page_id]),
                        delivery.page_title)
 
@@ -205,9 +228,9 @@ def with_page_titles(deliveries) -> list[WebhookDelivery]:
 
 class DeliveryFilterSet(WagtailFilterSet):
     webhook__partner = django_filters.ModelChoiceFilter(
-        label="Partner", queryset=Partner.objects.all(), empty_label="Alle")
-    event = django_filters.ChoiceFilter(label="Ereignis", choices=EVENTS, widget=forms.RadioSelect,
-                                        empty_label="Alle")
+        label=_("Partner"), queryset=Partner.objects.all(), empty_label=_("All"))
+    event = django_filters.ChoiceFilter(label=_("Event type"), choices=EVENTS, widget=forms.RadioSelect,
+                                        empty_label=_("All"))
 
     class Meta:
         model = WebhookDelivery
@@ -238,17 +261,18 @@ class DeliveryInspectView(InspectView):
         delivery = self.object
         attempts = str(delivery.attempt_count)
         if delivery.attempts_before_redelivery:
-            attempts += f" (davon {delivery.attempts_before_redelivery} vor der erneuten Zustellung)"
+            before = delivery.attempts_before_redelivery
+            attempts += " " + _("(%(count)s of them before the redelivery)") % {"count": before}
         rows = [
-            ("Webhook", delivery.webhook.url),
-            ("Partner", delivery.webhook.partner),
-            ("Ereignis", delivery.event),
-            ("Seite", page_link(delivery)),
-            ("Status", delivery.get_status_display()),
-            ("Versuche", attempts),
-            ("Erstellt", local_time(delivery.created_at)),
-            ("Nächster Versuch", local_time(delivery.next_attempt_at)),
-            ("Zugestellt", local_time(delivery.delivered_at)),
+            (_("Webhook"), delivery.webhook.url),
+            (_("Partner"), delivery.webhook.partner),
+            (_("Event type"), delivery.event),
+            (_("Page"), page_link(delivery)),
+            (_("Status"), delivery.get_status_display()),
+            (_("Attempts"), attempts),
+            (_("Created"), local_time(delivery.created_at)),
+            (_("Next attempt"), local_time(delivery.next_attempt_at)),
+            (_("Delivered"), local_time(delivery.delivered_at)),
         ]
         return [{"label": label, "value": value, "component": None} for label, value in rows]
 
@@ -283,10 +307,11 @@ class RedeliverView(PermissionCheckedMixin, BaseOperationView):
 
     def add_success_message(self):
         if self.redelivered:
-            messages.success(self.request, f"Die Zustellung an {self.object.webhook.url} wurde erneut angestoßen.")
+            message = _("The delivery to %(url)s was sent again.") % {"url": self.object.webhook.url}
+            messages.success(self.request, message)
         else:
-            messages.error(self.request, "Nur aufgegebene Zustellungen werden erneut gesendet; diese ist zugestellt "
-                                         "oder wird noch wiederholt.")
+            messages.error(self.request, _("Only failed deliveries are sent again; this one was delivered or is "
+                                           "still being retried."))
 
 
 class WebhookDeliveryViewSet(ModelViewSet):
@@ -295,7 +320,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
 
     model = WebhookDelivery
     icon = "history"
-    menu_label = "Zustellungen"
+    menu_label = _("Deliveries")
     index_view_class = DeliveryIndexView
     inspect_view_class = DeliveryInspectView
     inspect_view_enabled = True
@@ -304,15 +329,15 @@ class WebhookDeliveryViewSet(ModelViewSet):
     filterset_class = DeliveryFilterSet
     list_display = [
         "created_at",
-        Column("partner", label="Partner", accessor="webhook.partner", sort_key="webhook__partner__name"),
+        Column("partner", label=_("Partner"), accessor="webhook.partner", sort_key="webhook__partner__name"),
         "event",
-        Column("page", label="Seite", accessor=page_link),
-        StatusTagColumn("status", label="Status", accessor="get_status_display", sort_key="status",
+        Column("page", label=_("Page"), accessor=page_link),
+        StatusTagColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status",
                         primary=lambda delivery: delivery.status == WebhookDelivery.Status.DELIVERED),
-        Column("attempt_count", label="Versuche", sort_key="attempt_count"),
-        DateColumn("next_attempt_at", label="Nächster Versuch", sort_key="next_attempt_at"),
-        DateColumn("delivered_at", label="Zugestellt", sort_key="delivered_at"),
-        Column("last_result", label="Letzter Versuch",
+        Column("attempt_count", label=_("Attempts"), sort_key="attempt_count"),
+        DateColumn("next_attempt_at", label=_("Next attempt"), sort_key="next_attempt_at"),
+        DateColumn("delivered_at", label=_("Delivered"), sort_key="delivered_at"),
+        Column("last_result", label=_("Last attempt"),
                accessor=lambda delivery: attempt_result(delivery.last_status_code, delivery.last_error)),
     ]
 
@@ -346,7 +371,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
 
 
 class PartnerAPIGroup(ViewSetGroup):
-    menu_label = "Partner-API"
+    menu_label = _("Partner API")
     menu_icon = "site"
     menu_order = 400
     items = (PartnerViewSet, APIKeyViewSet, WebhookViewSet, WebhookDeliveryViewSet)

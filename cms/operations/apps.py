@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
@@ -7,5 +8,5 @@ class OperationsConfig(AppConfig):
 
     name = "cms.operations"
     label = "operations"
-    verbose_name = "Betrieb"
+    verbose_name = _("Operations")
     default_auto_field = "django.db.models.BigAutoField"

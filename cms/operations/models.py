@@ -1,6 +1,7 @@
 """Rows the workers share: who is alive, and which periodic job runs when and where."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
@@ -14,8 +15,8 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        verbose_name = "Worker"
-        verbose_name_plural = "Worker"
+        verbose_name = _("Worker")
+        verbose_name_plural = _("Workers")
 
     def __str__(self):
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
@@ -33,8 +34,8 @@ class PeriodicJob(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "Periodische Aufgabe"
-        verbose_name_plural = "Periodische Aufgaben"
+        verbose_name = _("Periodic job")
+        verbose_name_plural = _("Periodic jobs")
 
     def __str__(self):
         return self.name

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -159,15 +160,20 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Languages: German is the source language; adding a content language is one line here.
 LANGUAGE_CODE = "de"
-LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = WAGTAILADMIN_PERMITTED_LANGUAGES = [
-    ("de", "Deutsch"),
-    ("en", "English"),
+# Names are translated, so that each shows in the admin's language ("Englisch" in the German admin); the
+# admin's own language picker (account settings) names each language in itself.
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
 ]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "cms" / "locale"]
+# The hub's German catalogue (locale/de/LC_MESSAGES/django.po): its own strings, and those Wagtail and
+# wagtail-localize leave untranslated on the hub's screens (a project catalogue takes precedence).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or str(VAR_DIR / "static")

@@ -1,18 +1,19 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from plugins.shared.blocks import BodyBlock
 
 
 class AgendaItemBlock(blocks.StructBlock):
-    start_time = blocks.TimeBlock(label="Beginn")
-    end_time = blocks.TimeBlock(label="Ende", required=False)
-    title = blocks.CharBlock(label="Programmpunkt", max_length=255)
-    description = blocks.TextBlock(label="Beschreibung", required=False)
-    speakers = blocks.CharBlock(label="Mitwirkende", max_length=500, required=False)
+    start_time = blocks.TimeBlock(label=_("Start"))
+    end_time = blocks.TimeBlock(label=_("End"), required=False)
+    title = blocks.CharBlock(label=_("Programme item"), max_length=255)
+    description = blocks.TextBlock(label=_("Description"), required=False)
+    speakers = blocks.CharBlock(label=_("Speakers"), max_length=500, required=False)
 
     class Meta:
         icon = "time"
-        label = "Programmpunkt"
+        label = _("Programme item")
 
     def clean(self, value):
         from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ class AgendaItemBlock(blocks.StructBlock):
         value = super().clean(value)
         if value.get("start_time") and value.get("end_time") and value["end_time"] < value["start_time"]:
             raise StructBlockValidationError(
-                block_errors={"end_time": ValidationError("Das Ende liegt vor dem Beginn des Programmpunkts.")}
+                block_errors={"end_time": ValidationError(_("The item ends before it starts."))}
             )
         return value
 

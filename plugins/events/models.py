@@ -4,6 +4,8 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import TranslatableMixin
@@ -18,15 +20,15 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 class EventSeries(TranslatableMixin, models.Model):
-    title = models.CharField("Titel", max_length=255)
-    slug = models.SlugField("Kürzel", max_length=120)
-    description = models.TextField("Beschreibung", blank=True)
+    title = models.CharField(_("Title"), max_length=255)
+    slug = models.SlugField(_("Slug"), max_length=120)
+    description = models.TextField(_("Description"), blank=True)
 
     override_translatable_fields = [SynchronizedField("slug")]
 
     class Meta(TranslatableMixin.Meta):
-        verbose_name = "Veranstaltungsreihe"
-        verbose_name_plural = "Veranstaltungsreihen"
+        verbose_name = _("Event series")
+        verbose_name_plural = pgettext_lazy("plural", "Event series")
         ordering = ["title"]
 
     def __str__(self):
@@ -37,38 +39,38 @@ class EventIndexPage(ContentIndexPage):
     subpage_types = ["events.EventPage"]
 
     class Meta:
-        verbose_name = "Veranstaltungsübersicht"
+        verbose_name = _("Event index")
 
 
 class EventPage(ContentPage):
     class Format(models.TextChoices):
-        IN_PERSON = "in_person", "vor Ort"
-        ONLINE = "online", "online"
-        HYBRID = "hybrid", "hybrid"
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("hybrid")
 
-    start = models.DateTimeField("Beginn", help_text="Ortszeit Berlin")
-    end = models.DateTimeField("Ende", null=True, blank=True, help_text="Ortszeit Berlin")
-    all_day = models.BooleanField("Ganztägig", default=False)
-    event_format = models.CharField("Format", max_length=16, choices=Format.choices, default=Format.IN_PERSON)
-    venue = models.CharField("Veranstaltungsort", max_length=255, blank=True)
-    address = models.CharField("Adresse", max_length=255, blank=True)
+    start = models.DateTimeField(_("Start"), help_text=_("Local time in Berlin"))
+    end = models.DateTimeField(_("End"), null=True, blank=True, help_text=_("Local time in Berlin"))
+    all_day = models.BooleanField(_("All day"), default=False)
+    event_format = models.CharField(_("Format"), max_length=16, choices=Format.choices, default=Format.IN_PERSON)
+    venue = models.CharField(_("Venue"), max_length=255, blank=True)
+    address = models.CharField(_("Address"), max_length=255, blank=True)
     online_access = models.TextField(
-        "Online-Zugang", blank=True, help_text="z. B. Plattform und wie man den Link erhält"
+        _("Online access"), blank=True, help_text=_("e.g. the platform and how to get the link")
     )
     organiser = models.ForeignKey(
-        "shared.Organisation", verbose_name="Veranstalter", null=True, blank=True, on_delete=models.SET_NULL,
+        "shared.Organisation", verbose_name=_("Organiser"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    moderation = models.CharField("Moderation", max_length=255, blank=True)
+    moderation = models.CharField(_("Host"), max_length=255, blank=True)
     series = models.ForeignKey(
-        EventSeries, verbose_name="Reihe", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        EventSeries, verbose_name=_("Series"), null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
-    registration_url = models.URLField("Anmeldung (Link)", blank=True)
-    registration_deadline = models.DateTimeField("Anmeldeschluss", null=True, blank=True)
-    agenda = StreamField([("item", AgendaItemBlock())], verbose_name="Ablauf", blank=True)
-    documentation = StreamField(DocumentationBlock(), verbose_name="Dokumentation", blank=True,
-                                help_text="Wird nach der Veranstaltung veröffentlicht.")
-    attachments = StreamField([("attachment", AttachmentBlock())], verbose_name="Anlagen", blank=True)
+    registration_url = models.URLField(_("Registration (link)"), blank=True)
+    registration_deadline = models.DateTimeField(_("Registration deadline"), null=True, blank=True)
+    agenda = StreamField([("item", AgendaItemBlock())], verbose_name=_("Programme"), blank=True)
+    documentation = StreamField(DocumentationBlock(), verbose_name=_("Documentation"), blank=True,
+                                help_text=_("Published after the event."))
+    attachments = StreamField([("attachment", AttachmentBlock())], verbose_name=_("Attachments"), blank=True)
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list = []
@@ -81,16 +83,18 @@ class EventPage(ContentPage):
 
     detail_panels = [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("all_day")], heading="Termin"
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("all_day")], heading=_("Date and time")
         ),
         MultiFieldPanel(
             [FieldPanel("event_format"), FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_access")],
-            heading="Ort und Format",
+            heading=_("Place and format"),
         ),
         FieldPanel("organiser"),
         FieldPanel("moderation"),
         FieldPanel("series"),
-        MultiFieldPanel([FieldPanel("registration_url"), FieldPanel("registration_deadline")], heading="Anmeldung"),
+        MultiFieldPanel(
+            [FieldPanel("registration_url"), FieldPanel("registration_deadline")], heading=_("Registration")
+        ),
         FieldPanel("agenda"),
         FieldPanel("documentation"),
         FieldPanel("attachments"),
@@ -98,8 +102,8 @@ class EventPage(ContentPage):
     edit_handler = edit_tabs(ContentPage.content_panels, detail_panels)
 
     class Meta:
-        verbose_name = "Veranstaltung"
-        verbose_name_plural = "Veranstaltungen"
+        verbose_name = _("Event")
+        verbose_name_plural = _("Events")
 
     @property
     def effective_end(self) -> datetime.datetime:
@@ -114,14 +118,14 @@ class EventPage(ContentPage):
         super().clean()
         errors = {}
         if self.start and self.end and self.end < self.start:
-            errors["end"] = "Das Ende der Veranstaltung liegt vor ihrem Beginn."
+            errors["end"] = _("The event ends before it starts.")
         if self.start and self.registration_deadline and self.registration_deadline > self.start:
-            errors["registration_deadline"] = "Der Anmeldeschluss liegt nach dem Beginn der Veranstaltung."
+            errors["registration_deadline"] = _("The registration deadline is after the start of the event.")
         if self.event_format in (self.Format.IN_PERSON, self.Format.HYBRID) and not (self.venue or self.address):
-            errors["venue"] = "Für eine Veranstaltung vor Ort bitte Ort oder Adresse angeben."
+            errors["venue"] = _("For an in-person event, please give a venue or an address.")
         if self.event_format in (self.Format.ONLINE, self.Format.HYBRID) and not (
             self.online_access or self.registration_url
         ):
-            errors["online_access"] = "Für eine Online-Veranstaltung bitte den Zugang oder einen Anmeldelink angeben."
+            errors["online_access"] = _("For an online event, please give the access details or a registration link.")
         if errors:
             raise ValidationError(errors)

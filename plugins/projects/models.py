@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
@@ -14,20 +15,20 @@ class ProjectIndexPage(ContentIndexPage):
     subpage_types = ["projects.ProjectPage"]
 
     class Meta:
-        verbose_name = "Projektübersicht"
+        verbose_name = _("Project index")
 
 
 class ProjectPage(ContentPage):
     class Status(models.TextChoices):
-        PLANNED = "planned", "geplant"
-        RUNNING = "running", "laufend"
-        COMPLETED = "completed", "abgeschlossen"
+        PLANNED = "planned", _("planned")
+        RUNNING = "running", _("running")
+        COMPLETED = "completed", _("completed")
 
-    status = models.CharField("Status", max_length=16, choices=Status.choices, default=Status.RUNNING)
-    start_date = models.DateField("Beginn", null=True, blank=True)
-    end_date = models.DateField("Ende", null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    start_date = models.DateField(_("Start"), null=True, blank=True)
+    end_date = models.DateField(_("End"), null=True, blank=True)
     goals = StreamField(
-        [("goal", blocks.CharBlock(label="Ziel", max_length=500))], verbose_name="Ziele", blank=True,
+        [("goal", blocks.CharBlock(label=_("Goal"), max_length=500))], verbose_name=_("Goals"), blank=True,
     )
 
     parent_page_types = ["projects.ProjectIndexPage"]
@@ -37,37 +38,37 @@ class ProjectPage(ContentPage):
 
     detail_panels = [
         FieldPanel("status"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading="Laufzeit"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Project period")),
         FieldPanel("goals"),
-        InlinePanel("participants", label="Beteiligte Organisationen"),
-        InlinePanel("funders", label="Förderer"),
-        InlinePanel("external_links", label="Weiterführende Links"),
+        InlinePanel("participants", label=_("Participating organisations")),
+        InlinePanel("funders", label=_("Funders")),
+        InlinePanel("external_links", label=_("Further links")),
     ]
     edit_handler = edit_tabs(ContentPage.content_panels, detail_panels)
 
     class Meta:
-        verbose_name = "Projekt"
-        verbose_name_plural = "Projekte"
+        verbose_name = _("Project")
+        verbose_name_plural = _("Projects")
 
     def clean(self):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "Das Projektende liegt vor dem Projektbeginn."})
+            raise ValidationError({"end_date": _("The project ends before it starts.")})
         if self.status == self.Status.COMPLETED and not self.end_date:
-            raise ValidationError({"end_date": "Ein abgeschlossenes Projekt braucht ein Enddatum."})
+            raise ValidationError({"end_date": _("A completed project needs an end date.")})
 
 
 class ProjectParticipant(Orderable):
     class Role(models.TextChoices):
-        LEAD = "lead", "Projektträger"
-        PARTNER = "partner", "Partner"
-        SUPPORTER = "supporter", "Unterstützer"
+        LEAD = "lead", _("Lead organisation")
+        PARTNER = "partner", _("Partner")
+        SUPPORTER = "supporter", _("Supporter")
 
     page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="participants")
     organisation = models.ForeignKey(
-        "shared.Organisation", verbose_name="Organisation", on_delete=models.CASCADE, related_name="+"
+        "shared.Organisation", verbose_name=_("Organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    role = models.CharField("Rolle", max_length=16, choices=Role.choices, default=Role.PARTNER)
+    role = models.CharField(_("Role"), max_length=16, choices=Role.choices, default=Role.PARTNER)
 
     panels = [FieldPanel("organisation"), FieldPanel("role")]
 
@@ -75,10 +76,10 @@ class ProjectParticipant(Orderable):
 class ProjectFunder(Orderable):
     page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="funders")
     organisation = models.ForeignKey(
-        "shared.Organisation", verbose_name="Förderer", on_delete=models.CASCADE, related_name="+"
+        "shared.Organisation", verbose_name=_("Funders"), on_delete=models.CASCADE, related_name="+"
     )
     funding_page = models.ForeignKey(
-        "funding.FundingPage", verbose_name="Förderprogramm im Hub", null=True, blank=True,
+        "funding.FundingPage", verbose_name=_("Funding opportunity in the hub"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
 
@@ -87,7 +88,7 @@ class ProjectFunder(Orderable):
 
 class ProjectLink(Orderable):
     page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="external_links")
-    title = models.CharField("Linktext", max_length=255)
-    url = models.URLField("Adresse")
+    title = models.CharField(_("Link text"), max_length=255)
+    url = models.URLField(_("Address"))
 
     panels = [FieldPanel("title"), FieldPanel("url")]

@@ -1,13 +1,16 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from plugins.projects.models import ProjectPage
+from plugins.shared import admin_i18n  # noqa: F401  (admin strings in the editor's language)
+from plugins.shared.listing import ContentListingView, DayColumn
 
 
 class ProjectPageFilterSet(PageListingViewSet.filterset_class):
-    status = django_filters.ChoiceFilter(label="Status", choices=ProjectPage.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectPage.Status.choices)
 
     class Meta:
         model = ProjectPage
@@ -17,14 +20,15 @@ class ProjectPageFilterSet(PageListingViewSet.filterset_class):
 class ProjectPageListingViewSet(PageListingViewSet):
     model = ProjectPage
     icon = "folder-open-1"
-    menu_label = "Projekte"
+    menu_label = _("Projects")
     menu_order = 200
     add_to_admin_menu = True
+    index_view_class = ContentListingView  # latest change first
     filterset_class = ProjectPageFilterSet
     columns = [
         *PageListingViewSet.columns,
-        Column("status", label="Status", accessor="get_status_display"),
-        DateColumn("start_date", label="Beginn", sort_key="start_date"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DayColumn("start_date", label=_("Start"), sort_key="start_date"),
     ]
 
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
@@ -12,20 +13,20 @@ class ExperienceReportIndexPage(ContentIndexPage):
     subpage_types = ["reports.ExperienceReportPage"]
 
     class Meta:
-        verbose_name = "Übersicht Erfahrungsberichte"
+        verbose_name = _("Experience report index")
 
 
 class ExperienceReportPage(ContentPage):
     author_name = models.CharField(
-        "Autor/in", max_length=255, blank=True, help_text="Person oder Team, das den Bericht geschrieben hat."
+        _("Author"), max_length=255, blank=True, help_text=_("Person or team who wrote the report.")
     )
     author_organisation = models.ForeignKey(
-        "shared.Organisation", verbose_name="Autor (Organisation)", null=True, blank=True,
+        "shared.Organisation", verbose_name=_("Author (organisation)"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    publication_date = models.DateField("Veröffentlicht am")
-    quote_text = models.TextField("Zitat", blank=True)
-    quote_attribution = models.CharField("Zitat von", max_length=255, blank=True)
+    publication_date = models.DateField(_("Published on"))
+    quote_text = models.TextField(_("Quote"), blank=True)
+    quote_attribution = models.CharField(_("Quote by"), max_length=255, blank=True)
 
     parent_page_types = ["reports.ExperienceReportIndexPage"]
     subpage_types: list = []
@@ -35,29 +36,29 @@ class ExperienceReportPage(ContentPage):
     ]
 
     detail_panels = [
-        MultiFieldPanel([FieldPanel("author_name"), FieldPanel("author_organisation")], heading="Autorschaft"),
+        MultiFieldPanel([FieldPanel("author_name"), FieldPanel("author_organisation")], heading=_("Authorship")),
         FieldPanel("publication_date"),
-        MultiFieldPanel([FieldPanel("quote_text"), FieldPanel("quote_attribution")], heading="Zitat"),
-        InlinePanel("related_projects", label="Zugehörige Projekte"),
-        InlinePanel("related_funding", label="Zugehörige Förderungen"),
+        MultiFieldPanel([FieldPanel("quote_text"), FieldPanel("quote_attribution")], heading=_("Quote")),
+        InlinePanel("related_projects", label=_("Related projects")),
+        InlinePanel("related_funding", label=_("Related funding")),
     ]
     edit_handler = edit_tabs(ContentPage.content_panels, detail_panels)
 
     class Meta:
-        verbose_name = "Erfahrungsbericht"
-        verbose_name_plural = "Erfahrungsberichte"
+        verbose_name = _("Experience report")
+        verbose_name_plural = _("Experience reports")
 
     def clean(self):
         super().clean()
         if not self.author_name and not self.author_organisation_id:
-            raise ValidationError({"author_name": "Bitte eine Autorin, einen Autor oder eine Organisation angeben."})
+            raise ValidationError({"author_name": _("Please give an author or an organisation.")})
         if self.quote_attribution and not self.quote_text:
-            raise ValidationError({"quote_text": "Zur Quellenangabe fehlt das Zitat."})
+            raise ValidationError({"quote_text": _("The quote is missing for this attribution.")})
 
 
 class ReportProject(Orderable):
     page = ParentalKey(ExperienceReportPage, on_delete=models.CASCADE, related_name="related_projects")
-    project = models.ForeignKey("projects.ProjectPage", verbose_name="Projekt", on_delete=models.CASCADE,
+    project = models.ForeignKey("projects.ProjectPage", verbose_name=_("Project"), on_delete=models.CASCADE,
                                 related_name="+")
 
     panels = [FieldPanel("project")]
@@ -65,7 +66,7 @@ class ReportProject(Orderable):
 
 class ReportFunding(Orderable):
     page = ParentalKey(ExperienceReportPage, on_delete=models.CASCADE, related_name="related_funding")
-    funding_page = models.ForeignKey("funding.FundingPage", verbose_name="Förderung", on_delete=models.CASCADE,
+    funding_page = models.ForeignKey("funding.FundingPage", verbose_name=_("Funding"), on_delete=models.CASCADE,
                                      related_name="+")
 
     panels = [FieldPanel("funding_page")]

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class SharedConfig(AppConfig):
     name = "plugins.shared"
     label = "shared"
-    verbose_name = "Kulturhub: gemeinsame Inhalte"
+    verbose_name = _("Kulturhub: shared content")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -1,5 +1,6 @@
 """StreamField blocks every content type shares: what editors need to tell a project's story."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -9,44 +10,44 @@ RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "documen
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="Bild")
+    image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
-        label="Alternativtext", max_length=255, help_text="Beschreibt das Bild für Menschen, die es nicht sehen."
+        label=_("Alternative text"), max_length=255, help_text=_("Describes the image for people who cannot see it.")
     )
-    caption = blocks.CharBlock(label="Bildunterschrift", required=False, max_length=500)
-    credit = blocks.CharBlock(label="Bildnachweis", required=False, max_length=255, help_text="z. B. „Foto: …“")
+    caption = blocks.CharBlock(label=_("Image caption"), required=False, max_length=500)
+    credit = blocks.CharBlock(label=_("Image credit"), required=False, max_length=255, help_text=_("e.g. “Photo: …”"))
 
     class Meta:
         icon = "image"
-        label = "Bild"
+        label = _("Image")
 
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label="Zitat")
-    attribution = blocks.CharBlock(label="Quelle / Person", required=False, max_length=255)
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Source / person"), required=False, max_length=255)
 
     class Meta:
         icon = "openquote"
-        label = "Zitat"
+        label = _("Quote")
 
 
 class KeyFigureBlock(blocks.StructBlock):
-    number = blocks.CharBlock(label="Zahl", max_length=32, help_text="z. B. „über 3.000“ oder „13“")
-    label = blocks.CharBlock(label="Bezeichnung", max_length=255, help_text="z. B. „erreichte AkteurInnen“")
+    number = blocks.CharBlock(label=_("Number"), max_length=32, help_text=_("e.g. “over 3,000” or “13”"))
+    label = blocks.CharBlock(label=_("Label"), max_length=255, help_text=_("e.g. “people reached”"))
 
     class Meta:
         icon = "pick"
-        label = "Kennzahl"
+        label = _("Key figure")
 
 
 class LinkBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label="Linktext", max_length=255)
-    url = blocks.URLBlock(label="Adresse", required=False)
-    page = blocks.PageChooserBlock(label="oder Seite im Hub", required=False)
+    title = blocks.CharBlock(label=_("Link text"), max_length=255)
+    url = blocks.URLBlock(label=_("Address"), required=False)
+    page = blocks.PageChooserBlock(label=_("or a page in the hub"), required=False)
 
     class Meta:
         icon = "link"
-        label = "Link"
+        label = _("Link")
 
     def clean(self, value):
         from django.core.exceptions import ValidationError
@@ -55,41 +56,43 @@ class LinkBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("url") and not value.get("page"):
             raise StructBlockValidationError(
-                block_errors={"url": ValidationError("Bitte eine Adresse angeben oder eine Seite wählen.")}
+                block_errors={"url": ValidationError(_("Please give an address or choose a page."))}
             )
         return value
 
 
 class AttachmentBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label="Dokument")
-    title = blocks.CharBlock(label="Titel", required=False, max_length=255, help_text="Leer: Titel des Dokuments")
-    description = blocks.TextBlock(label="Beschreibung", required=False)
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(
+        label=_("Title"), required=False, max_length=255, help_text=_("Empty: the document’s title")
+    )
+    description = blocks.TextBlock(label=_("Description"), required=False)
 
     class Meta:
         icon = "doc-full"
-        label = "Anhang"
+        label = _("Attachment")
 
 
 class CallToActionBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label="Text")
-    button_label = blocks.CharBlock(label="Beschriftung der Schaltfläche", max_length=80)
-    url = blocks.URLBlock(label="Ziel")
+    text = blocks.TextBlock(label=_("Text"))
+    button_label = blocks.CharBlock(label=_("Button label"), max_length=80)
+    url = blocks.URLBlock(label=_("Target"))
 
     class Meta:
         icon = "pick"
-        label = "Handlungsaufforderung"
+        label = _("Call to action")
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label="Zwischenüberschrift", max_length=255, form_classname="title", icon="title")
-    rich_text = blocks.RichTextBlock(label="Text", features=RICH_TEXT_FEATURES)
+    heading = blocks.CharBlock(label=_("Heading"), max_length=255, form_classname="title", icon="title")
+    rich_text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
     image = ImageBlock()
     quote = QuoteBlock()
-    key_figures = blocks.ListBlock(KeyFigureBlock(), label="Kennzahlen", icon="pick")
-    link_list = blocks.ListBlock(LinkBlock(), label="Linkliste", icon="list-ul")
+    key_figures = blocks.ListBlock(KeyFigureBlock(), label=_("Key figures"), icon="pick")
+    link_list = blocks.ListBlock(LinkBlock(), label=_("Link list"), icon="list-ul")
     attachment = AttachmentBlock()
-    video = EmbedBlock(label="Video", help_text="Adresse eines Videos, z. B. bei YouTube oder Vimeo", icon="media")
+    video = EmbedBlock(label=_("Video"), help_text=_("Address of a video, e.g. on YouTube or Vimeo"), icon="media")
     call_to_action = CallToActionBlock()
 
     class Meta:
-        label = "Inhalt"
+        label = _("Content")

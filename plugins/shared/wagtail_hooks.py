@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -35,7 +36,7 @@ class ContactPersonViewSet(SnippetViewSet):
 
 
 class MasterDataGroup(SnippetViewSetGroup):
-    menu_label = "Stammdaten"
+    menu_label = _("Master data")
     menu_icon = "folder-open-inverse"
     menu_order = 300
     items = (OrganisationViewSet, ContactPersonViewSet, TopicViewSet, RegionViewSet)

@@ -28,9 +28,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from wagtail.models import Locale
 
+from cms.tooling.partner_demo import DEMO_PARTNER
 from frontend_api.authentication import forget_keys
 from frontend_api.caching import forget_content_version
-from cms.tooling.partner_demo import DEMO_PARTNER
 from plugins.events.models import BERLIN, EventPage
 from plugins.shared.models import Partner
 from tests.browser.conftest import DOCS_SCREENSHOTS, FAILURE_SCREENSHOTS

@@ -44,8 +44,10 @@ def page_form_data(model, parent, user, values: dict, instance=None) -> dict:
     for name in form.fields:
         if name.endswith(("agenda", "documentation", "attachments", "goals")) and name not in values:
             data[name] = streamfield([])
-    data.update(values)
-    return nested_form_data(data)
+    # Several values of one field (topics, regions) are posted as a list, not nested like a formset.
+    multiple = {name: value for name, value in values.items() if isinstance(value, list)}
+    data.update({name: value for name, value in values.items() if name not in multiple})
+    return {**nested_form_data(data), **multiple}
 
 
 def add_page(client, user, model, parent, values: dict, action: str | None = "action-publish"):

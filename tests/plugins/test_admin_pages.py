@@ -27,7 +27,7 @@ def body():
 def values_for(type_name: str) -> dict:
     common = {"teaser": "Ein Teaser in einem Satz.", "body": body()}
     topic = TopicFactory(name="Soziokultur", slug="soziokultur")
-    common["topic_links"] = inline_formset([{"topic": topic.pk}])
+    common["topics"] = [topic.pk]
     if type_name == "projects":
         return {**common, "title": "Strukturaufbau Soziokultur", "slug": "strukturaufbau-soziokultur", "status": "running", "start_date": "2021-09-01",
                 "end_date": "2022-12-31",

@@ -108,8 +108,7 @@ def synchronised_fields(page) -> dict:
     for name in ("start_date", "end_date", "publication_date"):
         if getattr(page, name, None):
             values[name] = getattr(page, name).isoformat()
-    values["topic_links"] = inline_formset([{"topic": link.topic_id, "id": link.pk}
-                                            for link in page.topic_links.all()], initial=page.topic_links.count())
+    values["topics"] = [link.topic_id for link in page.topic_links.all()]
     if hasattr(page, "deadlines"):
         values["deadlines"] = inline_formset(
             [{"label": d.label, "opens_on": d.opens_on.isoformat(), "closes_on": d.closes_on.isoformat(), "id": d.pk}
