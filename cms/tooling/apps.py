@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ToolingConfig(AppConfig):
@@ -7,5 +8,5 @@ class ToolingConfig(AppConfig):
 
     name = "cms.tooling"
     label = "tooling"
-    verbose_name = "Kulturhub: Werkzeuge"
+    verbose_name = _("Kulturhub: tools")
     default_auto_field = "django.db.models.BigAutoField"
