@@ -14,9 +14,10 @@ from collections import Counter
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Length
+from django.db.models.functions import Concat, Length, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from search import analysis
 from search.highlight import Matcher, best_fragment
@@ -385,7 +386,7 @@ def database_rank(query, corrections: dict[str, set[str]], prefix: str):
     per word of the query its best field (title 6, teaser 3, body 1) by its term, compound parts or
     typo corrections, or the beginning of a word being typed. Cheaper than `Scorer` (no phrases, no
     current periods; the body by the word's own term only), so the bound is generous."""
-    annotations = {f"padded_{name}": padded(name) for name in ("title_terms", "teaser_terms", "body_terms")}
+    annotations = {f"padded_{name}": padded(name) for name in ("title_terms", "teaser_terms")}
     if prefix:
         annotations["padded_suggest"] = padded("suggest")
     rank = Value(0.0, output_field=FloatField())
@@ -398,7 +399,8 @@ def database_rank(query, corrections: dict[str, set[str]], prefix: str):
             for word in words:
                 condition |= contains_word(name, word)
             whens.append(When(condition, then=Value(weight)))
-        whens.append(When(contains_word("body_terms", token.term), then=Value(FIELD_WEIGHTS[2][1])))
+        # The body (long) by a plain substring test of the word's own term: cheap, rarely wrong.
+        whens.append(When(GreaterThan(StrIndex("body_terms", Value(token.term)), 0), then=Value(FIELD_WEIGHTS[2][1])))
         if prefix and i == len(tokens) - 1:
             whens.append(
                 When(contains_word("suggest", prefix, prefix=True), then=Value(FIELD_WEIGHTS[0][1] * PREFIX_FACTOR))
@@ -407,20 +409,43 @@ def database_rank(query, corrections: dict[str, set[str]], prefix: str):
     return annotations, rank
 
 
-def candidates(request, documents, lookup_terms: list[str], prefix: str, corrections) -> tuple[list[int], bool]:
-    """The ids of the best `MAX_CANDIDATES` (at least the requested window) full-text matches by
-    `database_rank`, newest first among equals, and whether there were more."""
-    bound = max(MAX_CANDIDATES, request.offset + request.limit)
+def tags_sql() -> str:
+    """A column of a document's topic and region tags as `kind:value` lines (for facets in Python)."""
+    tags, documents = SearchDocumentTag._meta.db_table, SearchDocument._meta.db_table
+    concat = "group_concat(t.kind || ':' || t.value, '\n')"
+    if connection.vendor == "postgresql":
+        concat = "string_agg(t.kind || ':' || t.value, E'\\n')"
+    return (
+        f"SELECT {concat} FROM {tags} t WHERE t.document_id = {documents}.id "
+        f"AND t.kind IN ('{SearchDocumentTag.TOPIC}', '{SearchDocumentTag.REGION}')"
+    )
+
+
+def candidates(request, documents, lookup_terms: list[str], prefix: str, corrections) -> list[tuple]:
+    """Every full-text match among `documents` as (id, type, year, tags), best first by
+    `database_rank`, newest first among equals: one statement, the match first."""
     annotations, rank = database_rank(request.query, corrections, prefix)
     ranked = (
         matching(documents, lookup_terms, autocomplete=prefix)
         .annotate(**annotations)
-        .annotate(database_rank=rank)
+        .annotate(database_rank=rank, tag_lines=RawSQL(tags_sql(), []))
         .order_by("-database_rank", F("last_published_at").desc(nulls_last=True), "id")
-        .values_list("id", flat=True)
+        .values_list("id", "type", "year", "tag_lines")
     )
-    ids = list(ranked[: bound + 1])
-    return ids[:bound], len(ids) > bound
+    return list(ranked)
+
+
+def count_facets(matches, sorted_counts) -> dict:
+    """Facets of (id, type, year, tags) matches."""
+    counts: dict[str, Counter] = {name: Counter() for name in ("type", "topic", "region", "year")}
+    for _id, type_name, year, tag_lines in matches:
+        counts["type"][type_name] += 1
+        if year is not None:
+            counts["year"][year] += 1
+        for line in (tag_lines or "").splitlines():
+            kind, _sep, value = line.partition(":")
+            counts[kind][value] += 1
+    return {name: sorted_counts(counter) for name, counter in counts.items()}
 
 
 def in_periods(periods: list[dict], day: datetime.date) -> bool:
@@ -495,15 +520,15 @@ def search(request) -> dict:
     if prefix and query.tokens and is_known_term(query.tokens[-1].term, request.locale):
         prefix = ""
     documents = filtered(request)
-    ids, bounded = candidates(request, documents, sorted(lookup_terms), prefix, corrections)
-    if not ids:
+    matches = candidates(request, documents, sorted(lookup_terms), prefix, corrections)
+    if not matches:
         return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
+    bound = max(MAX_CANDIDATES, request.offset + request.limit)
+    bounded = len(matches) > bound
 
     scorer = Scorer(query, corrections, request.today)
-    rows = SearchDocument.objects.filter(id__in=ids).values(
+    rows = SearchDocument.objects.filter(id__in=[match[0] for match in matches[:bound]]).values(
         "id",
-        "type",
-        "year",
         "last_published_at",
         "suggest",
         "current",
@@ -515,41 +540,15 @@ def search(request) -> dict:
         score = scorer.score(row)
         if score > 0:
             published = row["last_published_at"].timestamp() if row["last_published_at"] else 0
-            scored.append((-score, -published, row["id"], row["type"], row["year"]))
+            scored.append((-score, -published, row["id"]))
     scored.sort()
-
     if bounded:
-        every_match = matching(documents, sorted(lookup_terms), autocomplete=prefix)
-        kinds = list(every_match.values_list("type", "year"))
-        count = len(kinds)
-        facets = {
-            "type": sorted_counts(Counter(type_name for type_name, _year in kinds)),
-            "year": sorted_counts(Counter(year for _type, year in kinds if year is not None)),
-        }
-        tag_documents = every_match.values("id")
+        counted = matches
     else:
-        count = len(scored)
-        facets = {
-            "type": sorted_counts(Counter(entry[3] for entry in scored)),
-            "year": sorted_counts(Counter(entry[4] for entry in scored if entry[4] is not None)),
-        }
-        tag_documents = [entry[2] for entry in scored]
-    facets.update(topic={}, region={})
-    if count:
-        tag_counts = (
-            SearchDocumentTag.objects.filter(
-                Q(kind=SearchDocumentTag.TOPIC) | Q(kind=SearchDocumentTag.REGION),
-                document_id__in=tag_documents,
-            )
-            .values_list("kind", "value")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for kind, value, n in tag_counts:
-            facets[kind][value] = n
-        for kind in (SearchDocumentTag.TOPIC, SearchDocumentTag.REGION):
-            facets[kind] = sorted_counts(facets[kind])
-    facets = {name: facets[name] for name in ("type", "topic", "region", "year")}
+        found = {entry[2] for entry in scored}
+        counted = [match for match in matches if match[0] in found]
+    count = len(counted)
+    facets = count_facets(counted, sorted_counts)
 
     page = scored[request.offset : request.offset + request.limit]
     details = {
