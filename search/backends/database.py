@@ -322,8 +322,33 @@ def tsquery_lexeme(word: str) -> str:
     return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def full_text_sql(terms: list[str], autocomplete: str = "") -> tuple[str, list]:
-    """SQL selecting the ids of the documents that contain any of `terms` or a word beginning with
+def fts5_alternative(term) -> str:
+    if isinstance(term, str):
+        return fts5_phrase(term)
+    return "(" + " AND ".join(fts5_phrase(t) for t in term) + ")"
+
+
+def tsquery_alternative(term) -> str:
+    if isinstance(term, str):
+        return tsquery_lexeme(term)
+    return "(" + " & ".join(tsquery_lexeme(t) for t in term) + ")"
+
+
+def lookup_terms(query, corrections: dict[str, set[str]]) -> list:
+    """What the full-text lookup looks for, as `Scorer` counts a word: its term, a typo correction, or
+    all parts of the compound (in any field here; `Scorer` wants them in one)."""
+    alternatives: set = set()
+    for token in query.tokens:
+        alternatives.add(token.term)
+        alternatives.update(corrections.get(token.term, ()))
+        if token.parts:
+            alternatives.add(tuple(sorted(set(token.parts))) if len(token.parts) > 1 else token.parts[0])
+    return sorted(alternatives, key=lambda item: (isinstance(item, tuple), item))
+
+
+def full_text_sql(terms: list, autocomplete: str = "") -> tuple[str, list]:
+    """SQL selecting the ids of the documents that contain any of `terms` (a term, or a tuple of
+    terms that must all occur: the parts of a compound) or words beginning with each of the words of
     `autocomplete`, from Wagtail's database index of `SearchDocument` (its `body` holds the analysed
     terms, its `autocomplete` the `suggest` words). The full-text match runs first and alone: on
     SQLite the `+` keeps the planner from walking the index entries by content type and re-running the
@@ -335,7 +360,7 @@ def full_text_sql(terms: list[str], autocomplete: str = "") -> tuple[str, list]:
         fts = f"{entries}_fts"
         clauses = []
         if terms:
-            clauses.append("body : (" + " OR ".join(fts5_phrase(t) for t in terms) + ")")
+            clauses.append("body : (" + " OR ".join(fts5_alternative(t) for t in terms) + ")")
         if autocomplete.split():  # every word typed begins a word, as in Wagtail's `autocomplete()`
             clauses.append("(" + " AND ".join(f"autocomplete : {fts5_phrase(w)}*" for w in autocomplete.split()) + ")")
         sql = (
@@ -347,7 +372,7 @@ def full_text_sql(terms: list[str], autocomplete: str = "") -> tuple[str, list]:
         conditions, params = [], []
         if terms:
             conditions.append("e.body @@ to_tsquery(%s)")
-            params.append(" | ".join(tsquery_lexeme(t) for t in terms))
+            params.append(" | ".join(tsquery_alternative(t) for t in terms))
         if autocomplete.split():
             conditions.append("e.autocomplete @@ to_tsquery('simple', %s)")
             params.append(" & ".join(f"{tsquery_lexeme(w)}:*" for w in autocomplete.split()))
@@ -359,7 +384,7 @@ def full_text_sql(terms: list[str], autocomplete: str = "") -> tuple[str, list]:
     raise NotImplementedError(f"the database search engine does not support {connection.vendor}")
 
 
-def matching(documents, terms: list[str], *, autocomplete: str = ""):
+def matching(documents, terms: list, *, autocomplete: str = ""):
     """`documents` restricted to those the full-text lookup finds (one statement, match first)."""
     if not terms and not autocomplete.split():
         return documents.none()
@@ -421,12 +446,12 @@ def tags_sql() -> str:
     )
 
 
-def candidates(request, documents, lookup_terms: list[str], prefix: str, corrections) -> list[tuple]:
+def candidates(request, documents, terms: list, prefix: str, corrections) -> list[tuple]:
     """Every full-text match among `documents` as (id, type, year, tags), best first by
     `database_rank`, newest first among equals: one statement, the match first."""
     annotations, rank = database_rank(request.query, corrections, prefix)
     ranked = (
-        matching(documents, lookup_terms, autocomplete=prefix)
+        matching(documents, terms, autocomplete=prefix)
         .annotate(**annotations)
         .annotate(database_rank=rank, tag_lines=RawSQL(tags_sql(), []))
         .order_by("-database_rank", F("last_published_at").desc(nulls_last=True), "id")
@@ -510,17 +535,13 @@ def search(request) -> dict:
 
     query = request.query
     corrections = {t.term: typo_corrections(t.term, request.locale) for t in query.tokens}
-    lookup_terms = set(query.terms)
-    for token in query.tokens:
-        lookup_terms.update(token.parts)
-        lookup_terms.update(corrections[token.term])
     # The last word counts as the beginning of a word only when it is no indexed word itself (the
     # visitor is still typing): prefix lookups are the slowest part of the database engine.
     prefix = query.prefix if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else ""
     if prefix and query.tokens and is_known_term(query.tokens[-1].term, request.locale):
         prefix = ""
     documents = filtered(request)
-    matches = candidates(request, documents, sorted(lookup_terms), prefix, corrections)
+    matches = candidates(request, documents, lookup_terms(query, corrections), prefix, corrections)
     if not matches:
         return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
     bound = max(MAX_CANDIDATES, request.offset + request.limit)
