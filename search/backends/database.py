@@ -487,15 +487,16 @@ class Scorer:
         self.today = today
         self.phrase = " ".join(query.terms) if len(query.terms) >= 2 else ""
 
-    def token_score(self, token, fields: dict[str, set[str]], last: bool, suggest: str) -> float:
+    def token_score(self, token, fields: dict[str, str], last: bool, suggest: str) -> float:
+        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies)."""
         best = 0.0
         for name, weight in FIELD_WEIGHTS:
             terms = fields[name]
-            if token.term in terms:
+            if f" {token.term} " in terms:
                 factor = 1.0
-            elif token.parts and all(part in terms for part in token.parts):
+            elif token.parts and all(f" {part} " in terms for part in token.parts):
                 factor = PARTS_FACTOR
-            elif self.corrections.get(token.term, set()) & terms:
+            elif any(f" {fix} " in terms for fix in self.corrections.get(token.term, ())):
                 factor = FUZZY_FACTOR
             else:
                 continue
@@ -505,7 +506,7 @@ class Scorer:
         return best
 
     def score(self, row: dict) -> float:
-        fields = {name: set(row[name].split()) for name, _weight in FIELD_WEIGHTS}
+        fields = {name: f" {row[name]} " for name, _weight in FIELD_WEIGHTS}
         suggest = " " + row["suggest"]
         tokens = self.query.tokens
         scores = [self.token_score(t, fields, i == len(tokens) - 1, suggest) for i, t in enumerate(tokens)]
@@ -515,7 +516,7 @@ class Scorer:
         score = sum(scores) * (matched / len(scores)) ** 2
         if self.phrase:
             for name, bonus in PHRASE_BONUS.items():
-                if f" {self.phrase} " in f" {row[name]} ":
+                if f" {self.phrase} " in fields[name]:
                     score += bonus
                     break
         if in_periods(row["current"], self.today):
@@ -602,7 +603,18 @@ def matcher_for(query, corrections: dict[str, set[str]]) -> Matcher:
     for fixes in corrections.values():
         terms.update(fixes)
     prefixes = {query.prefix} if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else set()
-    return Matcher(language=query.language, terms=terms, prefixes=prefixes)
+    return RememberingMatcher(language=query.language, terms=terms, prefixes=prefixes)
+
+
+class RememberingMatcher(Matcher):
+    """A `Matcher` that remembers its answer per word: the texts of a page of results repeat words."""
+
+    def matches(self, word: str) -> bool:
+        answers = self.__dict__.setdefault("answers", {})
+        answer = answers.get(word)
+        if answer is None:
+            answer = answers[word] = super().matches(word)
+        return answer
 
 
 # --- suggestions ------------------------------------------------------------------------------------
