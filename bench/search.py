@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_COUNT = 500
+RUNS = 3  # interleaved runs of each side where a ratio is printed; medians
 PUBLISH_SAMPLES = 20
 WORKER_INTERVAL = 0.1
 
@@ -464,18 +466,133 @@ def measure_hub_queries(mix: list[dict]) -> dict:
 
 
 def measure_database_queries(mix: list[dict]) -> list[float]:
+    """The embedded database engine on the same queries as OpenSearch, after one query per language
+    (connections, the vocabulary table's pages, Python's caches) outside the timing."""
     from django.test import override_settings
 
     from search import queries
 
     totals = []
     with override_settings(OPENSEARCH_URL=None):
-        queries.search(**mix[0])  # vocabulary for typos is built once per data version
+        for locale in ("de", "en"):
+            queries.search(next(p for p in mix if p["locale"] == locale)["q"], partner=None, locale=locale)
         for params in mix:
             started = time.perf_counter()
             queries.search(**params)
             totals.append(time.perf_counter() - started)
     return totals
+
+
+def wagtail_database_backend():
+    """Wagtail's own ranked database search backend (SQLite FTS5 or PostgreSQL) on the same pages,
+    indexed by `update_index` during `rebuild_database`."""
+    from wagtail.search.backends.database import SearchBackend
+
+    return SearchBackend({})
+
+
+def measure_wagtail_database_queries(mix: list[dict]) -> list[float]:
+    backend = wagtail_database_backend()
+    for locale in ("de", "en"):
+        list(backend.search("Kultur", wagtail_scope(locale))[:10])
+    return measure_wagtail_queries(backend, mix)
+
+
+# --- the database engine at several sizes, on SQLite and PostgreSQL -----------------------------------
+
+DB_SIZES_QUICK = [1000]
+DB_SIZES_FULL = [1000, 3334, 10000]  # German pages: 1,506 / 5,007 / 15,006 live pages with translations
+WAGTAIL_DB_QUERIES_LARGE = 100  # Wagtail's database backend takes seconds per query at 15k pages
+
+
+def postgres_url(count: int) -> str | None:
+    """A PostgreSQL database for the corpus of `count` pages (created when missing), or None when
+    there is no server: BENCH_POSTGRES_URL names the server (default postgres@127.0.0.1:5432)."""
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    name = f"kh_bench_search_{count}"
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f"CREATE DATABASE {name}")
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows say so
+        return None
+    return f"{base}/{name}"
+
+
+def database_size_run() -> dict:
+    """One (database, size) measurement in its own process (Django configures once per process):
+    corpus, database engine rebuild when needed, the hub's database engine and Wagtail's own database
+    backend on the same query mix. Environment: BENCH_DB_URL, BENCH_PAGES."""
+    count = int(os.environ["BENCH_PAGES"])
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+            "DEBUG": "false",
+            "DATABASE_URL": os.environ["BENCH_DB_URL"],
+            "OPENSEARCH_URL": "",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Page
+
+    from search import indexing
+    from search.models import SearchDocument
+
+    call_command("migrate", verbosity=0)
+    build_corpus(count)
+    live = Page.objects.filter(slug__startswith="bench-").count()
+    if SearchDocument.objects.count() < live:
+        report = indexing.rebuild_database()
+        if not report.ok:
+            raise RuntimeError(f"database rebuild failed: {report.failures}")
+    pages = SearchDocument.objects.count()
+    mix = query_mix(QUERY_COUNT)
+    hub = measure_database_queries(mix)
+    wagtail_mix = mix if count <= 1000 else mix[:WAGTAIL_DB_QUERIES_LARGE]
+    wagtail = measure_wagtail_database_queries(wagtail_mix)
+    return {
+        "vendor": connection.vendor,
+        "pages": pages,
+        "hub_p50_ms": ms(percentile(hub, 50)),
+        "hub_p95_ms": ms(percentile(hub, 95)),
+        "hub_queries": len(hub),
+        "wagtail_p50_ms": ms(percentile(wagtail, 50)),
+        "wagtail_p95_ms": ms(percentile(wagtail, 95)),
+        "wagtail_queries": len(wagtail),
+    }
+
+
+def measure_database_sizes(sizes: list[int], main_db: Path, *, sqlite: bool = True) -> list[dict]:
+    """The database engine and Wagtail's database backend at each size, SQLite (and PostgreSQL), each
+    (database, size) in a process of its own."""
+    results = []
+    for count in sizes:
+        targets = [("sqlite", f"sqlite:///{main_db.with_name(f'search-{count}.sqlite3')}")] if sqlite else []
+        targets.append(("postgresql", postgres_url(count)))
+        for vendor, url in targets:
+            if url is None:
+                results.append({"vendor": vendor, "count": count, "error": "no PostgreSQL server"})
+                continue
+            code = "import json\nfrom bench import search\nprint('DB-SIZE ' + json.dumps(search.database_size_run()))"
+            env = {**os.environ, "BENCH_DB_URL": url, "BENCH_PAGES": str(count)}
+            process = subprocess.run(
+                [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False
+            )
+            lines = [line for line in process.stdout.splitlines() if line.startswith("DB-SIZE ")]
+            if not lines:
+                results.append({"vendor": vendor, "count": count, "error": f"exit {process.returncode}"})
+                continue
+            results.append({"count": count, **json.loads(lines[-1][len("DB-SIZE ") :])})
+    return results
 
 
 def wagtail_backend(url: str, prefix: str):
@@ -633,6 +750,12 @@ def run(quick: bool) -> dict:
             server.close()
 
 
+def median_run(runs: list[dict], key: str) -> dict:
+    """The run whose p50 of `key` is the median of the runs' p50s."""
+    ordered = sorted(runs, key=lambda run: percentile(run[key], 50))
+    return ordered[len(ordered) // 2]
+
+
 def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     from django.conf import settings
     from django.core.management import call_command
@@ -646,40 +769,63 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     generation = time.perf_counter() - started
 
     database_report = indexing.rebuild_database()
-    opensearch_report = indexing.rebuild_opensearch()
-    if not opensearch_report.ok or not database_report.ok:
-        raise RuntimeError(f"rebuild failed: {opensearch_report.failures or database_report.failures}")
-    pages = opensearch_report.total
-
     backend = wagtail_backend(url, settings.OPENSEARCH_INDEX_PREFIX)
-    wagtail_count, wagtail_seconds = rebuild_wagtail(backend)
-
     mix = query_mix(QUERY_COUNT)
-    hub = measure_hub_queries(mix)
-    database_totals = measure_database_queries(mix[:100])
-    wagtail_totals = measure_wagtail_queries(backend, mix)
+    # Interleaved runs, medians: the hub's rebuild and Wagtail's, the hub's queries and Wagtail's.
+    rebuilds, wagtail_rebuilds, hub_runs, wagtail_runs = [], [], [], []
+    for _run in range(RUNS):
+        opensearch_report = indexing.rebuild_opensearch()
+        if not opensearch_report.ok or not database_report.ok:
+            raise RuntimeError(f"rebuild failed: {opensearch_report.failures or database_report.failures}")
+        rebuilds.append(opensearch_report.total / opensearch_report.seconds)
+        wagtail_count, wagtail_seconds = rebuild_wagtail(backend)
+        wagtail_rebuilds.append(wagtail_count / wagtail_seconds)
+    pages = opensearch_report.total
+    for _run in range(RUNS):
+        hub_runs.append(measure_hub_queries(mix))
+        wagtail_runs.append(measure_wagtail_queries(backend, mix))
+    hub = median_run(hub_runs, "totals")
+    wagtail_totals = median_run([{"totals": run} for run in wagtail_runs], "totals")["totals"]
+
+    database_totals = measure_database_queries(mix)
+    wagtail_database_totals = measure_wagtail_database_queries(mix if count <= 1000 else mix[:WAGTAIL_DB_QUERIES_LARGE])
+    sizes = measure_database_sizes([size for size in DB_SIZES_FULL if size != count], db_path) if not quick else []
+    if not quick:  # PostgreSQL at the run's own size too
+        sizes += measure_database_sizes([count], db_path, sqlite=False)
     table = behaviours(backend)
     publish = measure_publish_to_searchable(10 if quick else PUBLISH_SAMPLES)
     names = list(client.get_client().indices.get(index=f"{settings.OPENSEARCH_INDEX_PREFIX}-*"))
     if names:  # by name: a real cluster may refuse wildcard deletes
         client.get_client().indices.delete(index=",".join(names), ignore_unavailable=True)
 
+    rebuild = statistics.median(rebuilds)
+    wagtail_rebuild = statistics.median(wagtail_rebuilds)
     figures = {
         "pages": pages,
-        "rebuild_opensearch_pages_per_s": round(pages / opensearch_report.seconds, 1),
+        "rebuild_opensearch_pages_per_s": round(rebuild, 1),
         "rebuild_database_pages_per_s": round(database_report.total / database_report.seconds, 1),
-        "wagtail_rebuild_pages_per_s": round(wagtail_count / wagtail_seconds, 1),
+        "wagtail_rebuild_pages_per_s": round(wagtail_rebuild, 1),
+        "rebuild_vs_wagtail": round(rebuild / wagtail_rebuild, 2),
         "search_p50_ms": ms(percentile(hub["totals"], 50)),
         "search_p95_ms": ms(percentile(hub["totals"], 95)),
         "engine_took_p50_ms": ms(percentile(hub["tooks"], 50)),
-        "hub_share_p50_ms": ms(percentile(hub["shares"], 50)),
-        "hub_share_p95_ms": ms(percentile(hub["shares"], 95)),
+        # The hub's share: its own Python time (wall minus the HTTP round trips to the engine).
+        "hub_share_p50_ms": ms(percentile(hub["python"], 50)),
+        "hub_share_p95_ms": ms(percentile(hub["python"], 95)),
         "hub_python_p50_ms": ms(percentile(hub["python"], 50)),
         "hub_python_p95_ms": ms(percentile(hub["python"], 95)),
+        # Wall time beyond the engine's `took`: on osmem-server mostly its own HTTP, not the hub.
+        "beyond_took_p50_ms": ms(percentile(hub["shares"], 50)),
+        "beyond_took_p95_ms": ms(percentile(hub["shares"], 95)),
         "database_search_p50_ms": ms(percentile(database_totals, 50)),
         "database_search_p95_ms": ms(percentile(database_totals, 95)),
+        "database_search_queries": len(database_totals),
+        "wagtail_database_search_p50_ms": ms(percentile(wagtail_database_totals, 50)),
+        "wagtail_database_search_p95_ms": ms(percentile(wagtail_database_totals, 95)),
         "wagtail_search_p50_ms": ms(percentile(wagtail_totals, 50)),
         "wagtail_search_p95_ms": ms(percentile(wagtail_totals, 95)),
+        "search_p50_vs_wagtail": round(percentile(hub["totals"], 50) / percentile(wagtail_totals, 50), 2),
+        "search_runs": RUNS,
         "publish_to_searchable_p50_ms": ms(percentile(publish, 50)),
         "publish_to_searchable_p95_ms": ms(percentile(publish, 95)),
         "publish_samples_found": len(publish),
@@ -687,6 +833,31 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
         "behaviours_wagtail": sum(1 for _b, _h, w in table if w),
         "behaviours_total": len(table),
     }
+    by_size = [
+        {
+            "vendor": "sqlite",
+            "count": count,
+            "pages": pages,
+            "hub_p50_ms": figures["database_search_p50_ms"],
+            "hub_p95_ms": figures["database_search_p95_ms"],
+            "hub_queries": len(database_totals),
+            "wagtail_p50_ms": figures["wagtail_database_search_p50_ms"],
+            "wagtail_p95_ms": figures["wagtail_database_search_p95_ms"],
+            "wagtail_queries": len(wagtail_database_totals),
+        },
+        *sizes,
+    ]
+    for entry in by_size:
+        if "error" in entry:
+            continue
+        key = f"db_search_{entry['vendor']}_{entry['pages']}"
+        figures[f"{key}_p50_ms"] = entry["hub_p50_ms"]
+        figures[f"{key}_p95_ms"] = entry["hub_p95_ms"]
+        figures[f"{key}_wagtail_p50_ms"] = entry["wagtail_p50_ms"]
+        figures[f"{key}_wagtail_p95_ms"] = entry["wagtail_p95_ms"]
+    largest = max((e for e in by_size if e["vendor"] == "sqlite" and "error" not in e), key=lambda e: e["pages"])
+    figures["db_search_p95_ms"] = largest["hub_p95_ms"]
+    figures["db_search_p95_pages"] = largest["pages"]
     yes = {True: "yes", False: "no"}
     rows = [
         [
@@ -703,22 +874,34 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
             "-",
         ],
         [
-            "hub share beyond `took` p50 / p95 (ms)",
+            f"search p50 vs Wagtail (median of {RUNS} interleaved runs); rebuild vs Wagtail",
+            f"{figures['search_p50_vs_wagtail']}x; {figures['rebuild_vs_wagtail']}x",
+            "-",
+            "<= 2x; >= 1.0x",
+        ],
+        [
+            "hub share: the hub's Python time (wall - HTTP round trips) p50 / p95 (ms)",
             f"{figures['hub_share_p50_ms']} / {figures['hub_share_p95_ms']}",
             "-",
             "p50 <= 5",
         ],
         [
-            "hub's Python time (wall - HTTP round trip) p50 / p95 (ms)",
-            f"{figures['hub_python_p50_ms']} / {figures['hub_python_p95_ms']}",
+            "wall time beyond the engine's `took` p50 / p95 (ms; osmem's HTTP, not the hub)",
+            f"{figures['beyond_took_p50_ms']} / {figures['beyond_took_p95_ms']}",
             "-",
             "-",
         ],
-        [
-            "search on the database engine p50 / p95 (ms, 100 queries)",
-            f"{figures['database_search_p50_ms']} / {figures['database_search_p95_ms']}",
-            "-",
-            "-",
+        *[
+            [
+                f"database engine on {e['vendor']}, {e['pages']} pages p50 / p95 (ms; "
+                f"{e['hub_queries']} / {e['wagtail_queries']} queries)",
+                f"{e['hub_p50_ms']} / {e['hub_p95_ms']}",
+                f"{e['wagtail_p50_ms']} / {e['wagtail_p95_ms']} (Wagtail's database backend)",
+                "p95 <= 100" if e["pages"] > 10000 else "-",
+            ]
+            if "error" not in e
+            else [f"database engine on {e['vendor']}, {e['count']} German pages", e["error"], "-", "-"]
+            for e in by_size
         ],
         [
             "publish to searchable p50 / p95 (ms)",
@@ -736,6 +919,9 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
         f"{QUERY_COUNT} mixed queries (20% English, filters on 65%); "
         "baseline = wagtail.search.backends.opensearch3 on the same pages and cluster",
         f"publish-to-searchable: db_worker --interval {WORKER_INTERVAL}, {len(publish)} samples",
+        f"database engine: the same {QUERY_COUNT} queries after one per language; Wagtail's database "
+        f"backend (`search()`, ranked, no facets/highlight) on the same pages, its first "
+        f"{WAGTAIL_DB_QUERIES_LARGE} queries above 1.5k pages (seconds per query there)",
         f"machine: {json.dumps(machine())}; versions: {json.dumps(versions())}; "
         f"date: {datetime.datetime.now().isoformat(timespec='minutes')}",
     ]

@@ -206,6 +206,8 @@ def rebuild_database(
                 report.written[alias] = written
     for stale in SearchDocument.objects.exclude(id__in=keep).iterator():
         database.remove(stale.id)
+    database.rebuild_vocabulary()  # kept current by every write; counted afresh here, to heal drift
+    database.analyze_tables()
     if update_wagtail_index:
         call_command("update_index", stdout=stdout, verbosity=0)
     indexed = database.indexed_ids()

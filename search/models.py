@@ -116,3 +116,21 @@ class IndexRepair(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {self.attempts} repairs"
+
+
+class SearchTerm(models.Model):
+    """The typo vocabulary of the database engine: every analysed term of a locale's documents, with
+    the number of documents holding it. `search.backends.database` keeps it current as documents are
+    stored and removed, so no process has to read every document to learn the vocabulary."""
+
+    locale = models.CharField(max_length=16)
+    term = models.CharField(max_length=200)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Suchbegriff"
+        verbose_name_plural = "Suchbegriffe"
+        constraints = [models.UniqueConstraint(fields=["locale", "term"], name="search_term_unique")]
+
+    def __str__(self):
+        return f"{self.locale}: {self.term} ({self.documents})"

@@ -10,17 +10,18 @@ pages first) with simpler arithmetic.
 from __future__ import annotations
 
 import datetime
-import threading
 from collections import Counter
 from functools import lru_cache
 
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
-from wagtail.search.query import PlainText
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Length, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from search import analysis
 from search.highlight import Matcher, best_fragment
-from search.models import SearchDocument, SearchDocumentTag
+from search.models import SearchDocument, SearchDocumentTag, SearchTerm
 
 FIELD_WEIGHTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
 PARTS_FACTOR = 0.7
@@ -29,7 +30,7 @@ PREFIX_FACTOR = 0.4
 PHRASE_BONUS = {"title_terms": 4.0, "teaser_terms": 2.0, "body_terms": 1.5}
 CURRENT_FACTOR = 1.6
 COMING_FACTOR = 1.25
-MAX_CANDIDATES = 5000
+MAX_CANDIDATES = 300
 MIN_PREFIX_FOR_SEARCH = 3
 
 
@@ -103,7 +104,9 @@ def tags_of(doc: dict) -> list[SearchDocumentTag]:
 def store(doc: dict) -> None:
     """Writes one document and indexes it in Wagtail's database backend."""
     row = to_row(doc)
+    before = stored_vocabulary([row.id])
     row.save()
+    update_vocabulary(before, vocabulary_of([(row.locale, row.title_terms, row.teaser_terms, row.body_terms)]))
     SearchDocumentTag.objects.filter(document_id=row.id).delete()
     SearchDocumentTag.objects.bulk_create(tags_of(doc))
     document_index().add_items(SearchDocument, [row])
@@ -116,10 +119,14 @@ def store_many(docs: list[dict], *, index: bool = True) -> None:
         return
     rows = [to_row(doc) for doc in docs]
     ids = [row.id for row in rows]
+    before = stored_vocabulary(ids)
     SearchDocumentTag.objects.filter(document_id__in=ids).delete()
     SearchDocument.objects.filter(id__in=ids).delete()
     SearchDocument.objects.bulk_create(rows)
     SearchDocumentTag.objects.bulk_create([tag for doc in docs for tag in tags_of(doc)])
+    update_vocabulary(
+        before, vocabulary_of((row.locale, row.title_terms, row.teaser_terms, row.body_terms) for row in rows)
+    )
     if index:
         document_index().add_items(SearchDocument, rows)
 
@@ -131,6 +138,7 @@ def remove(page_id: int) -> bool:
     if row is None:
         return False
     document_index().delete_item(row)
+    update_vocabulary(vocabulary_of([(row.locale, row.title_terms, row.teaser_terms, row.body_terms)]), Counter())
     row.delete()
     return True
 
@@ -146,26 +154,95 @@ def indexed_ids() -> set[int]:
 
 
 # --- vocabulary for typos ---------------------------------------------------------------------------
+# `SearchTerm` rows: every term of a locale's documents with the number of documents holding it, kept
+# current by `store`, `store_many` and `remove` in the same transaction as the documents.
 
-_vocabulary_lock = threading.Lock()
-_vocabularies: dict[str, tuple[tuple, dict[str, set[str]]]] = {}
+MAX_TERM_LENGTH = 200
+UPSERT_CHUNK = 400
+
+
+def terms_of(title_terms: str, teaser_terms: str, body_terms: str) -> set[str]:
+    return {
+        term
+        for text in (title_terms, teaser_terms, body_terms)
+        for term in text.split()
+        if len(term) <= MAX_TERM_LENGTH
+    }
+
+
+def vocabulary_of(rows) -> Counter:
+    """{(locale, term): documents} of (locale, title_terms, teaser_terms, body_terms) rows."""
+    counts: Counter = Counter()
+    for locale, *fields in rows:
+        counts.update((locale, term) for term in terms_of(*fields))
+    return counts
+
+
+def stored_vocabulary(ids) -> Counter:
+    rows = SearchDocument.objects.filter(id__in=list(ids)).values_list(
+        "locale", "title_terms", "teaser_terms", "body_terms"
+    )
+    return vocabulary_of(rows.iterator(chunk_size=500))
+
+
+def update_vocabulary(before: Counter, after: Counter) -> None:
+    """Adds the difference of two vocabulary counts to `SearchTerm`; terms no document holds go."""
+    deltas = {key: after.get(key, 0) - before.get(key, 0) for key in before.keys() | after.keys()}
+    deltas = {key: delta for key, delta in sorted(deltas.items()) if delta}
+    if not deltas:
+        return
+    table = SearchTerm._meta.db_table
+    items = list(deltas.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), UPSERT_CHUNK):
+            chunk = items[start : start + UPSERT_CHUNK]
+            cursor.execute(
+                f"INSERT INTO {table} (locale, term, documents) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(chunk))
+                + f" ON CONFLICT (locale, term) DO UPDATE SET documents = {table}.documents + excluded.documents",
+                [value for (locale, term), delta in chunk for value in (locale, term, delta)],
+            )
+    gone: dict[str, list[str]] = {}
+    for (locale, term), delta in items:
+        if delta < 0:
+            gone.setdefault(locale, []).append(term)
+    for locale, terms in gone.items():
+        for start in range(0, len(terms), UPSERT_CHUNK):
+            SearchTerm.objects.filter(
+                locale=locale, term__in=terms[start : start + UPSERT_CHUNK], documents__lte=0
+            ).delete()
+
+
+@transaction.atomic
+def rebuild_vocabulary() -> int:
+    """Counts the vocabulary afresh from every stored document (after a full rebuild); its size."""
+    rows = SearchDocument.objects.values_list("locale", "title_terms", "teaser_terms", "body_terms")
+    counts = vocabulary_of(rows.iterator(chunk_size=500))
+    SearchTerm.objects.all().delete()
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(locale=locale, term=term, documents=n) for (locale, term), n in counts.items()],
+        batch_size=1000,
+    )
+    return len(counts)
+
+
+def analyze_tables() -> None:
+    """Fresh planner statistics after a rebuild (PostgreSQL plans a search with none badly)."""
+    from wagtail.search.models import IndexEntry
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (SearchDocument, SearchDocumentTag, SearchTerm, IndexEntry):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def vocabulary(locale: str) -> dict[str, set[str]]:
-    """All indexed terms of a locale by first letter, rebuilt when documents changed."""
-    documents = SearchDocument.objects.filter(locale=locale)
-    version = (documents.count(), documents.aggregate(last=Max("indexed_at"))["last"])
-    with _vocabulary_lock:
-        cached = _vocabularies.get(locale)
-        if cached and cached[0] == version:
-            return cached[1]
+    """All indexed terms of a locale by first letter (for inspection and tests; queries look terms
+    up one by one)."""
     by_letter: dict[str, set[str]] = {}
-    for row in documents.values_list("title_terms", "teaser_terms", "body_terms").iterator(chunk_size=500):
-        for terms in row:
-            for term in terms.split():
-                by_letter.setdefault(term[0], set()).add(term)
-    with _vocabulary_lock:
-        _vocabularies[locale] = (version, by_letter)
+    for term in SearchTerm.objects.filter(locale=locale).values_list("term", flat=True):
+        by_letter.setdefault(term[0], set()).add(term)
     return by_letter
 
 
@@ -185,7 +262,7 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def is_known_term(term: str, locale: str) -> bool:
-    return bool(term) and term in vocabulary(locale).get(term[0], set())
+    return bool(term) and SearchTerm.objects.filter(locale=locale, term=term).exists()
 
 
 def typo_corrections(term: str, locale: str) -> set[str]:
@@ -193,7 +270,14 @@ def typo_corrections(term: str, locale: str) -> set[str]:
     edits = analysis.fuzzy_edits(term)
     if not edits:
         return set()
-    candidates = vocabulary(locale).get(term[0], set())
+    # A range over the (locale, term) index: the terms beginning with the same letter.
+    rows = (
+        SearchTerm.objects.filter(locale=locale, term__gte=term[0], term__lt=chr(ord(term[0]) + 1))
+        .annotate(length=Length("term"))
+        .filter(length__gte=len(term) - edits, length__lte=len(term) + edits)
+        .values_list("term", flat=True)
+    )
+    candidates = {other for other in rows if other.startswith(term[0])}
     if term in candidates:
         return set()
     return {other for other in candidates if other != term and within_edits(term, other, edits)}
@@ -235,22 +319,175 @@ def filtered(request, *, with_dates: bool = True):
     return documents
 
 
+def content_type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(SearchDocument).pk
+
+
+def fts5_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def tsquery_lexeme(word: str) -> str:
+    return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def fts5_alternative(term) -> str:
+    if isinstance(term, str):
+        return fts5_phrase(term)
+    return "(" + " AND ".join(fts5_phrase(t) for t in term) + ")"
+
+
+def tsquery_alternative(term) -> str:
+    if isinstance(term, str):
+        return tsquery_lexeme(term)
+    return "(" + " & ".join(tsquery_lexeme(t) for t in term) + ")"
+
+
+def lookup_terms(query, corrections: dict[str, set[str]]) -> list:
+    """What the full-text lookup looks for, as `Scorer` counts a word: its term, a typo correction, or
+    all parts of the compound (in any field here; `Scorer` wants them in one)."""
+    alternatives: set = set()
+    for token in query.tokens:
+        alternatives.add(token.term)
+        alternatives.update(corrections.get(token.term, ()))
+        if token.parts:
+            alternatives.add(tuple(sorted(set(token.parts))) if len(token.parts) > 1 else token.parts[0])
+    return sorted(alternatives, key=lambda item: (isinstance(item, tuple), item))
+
+
+def full_text_sql(terms: list, autocomplete: str = "") -> tuple[str, list]:
+    """SQL selecting the ids of the documents that contain any of `terms` (a term, or a tuple of
+    terms that must all occur: the parts of a compound) or words beginning with each of the words of
+    `autocomplete`, from Wagtail's database index of `SearchDocument` (its `body` holds the analysed
+    terms, its `autocomplete` the `suggest` words). The full-text match runs first and alone: on
+    SQLite the `+` keeps the planner from walking the index entries by content type and re-running the
+    FTS5 match per entry; on PostgreSQL the GIN indices answer the `@@`."""
+    from wagtail.search.models import IndexEntry
+
+    entries = IndexEntry._meta.db_table
+    if connection.vendor == "sqlite":
+        fts = f"{entries}_fts"
+        clauses = []
+        if terms:
+            clauses.append("body : (" + " OR ".join(fts5_alternative(t) for t in terms) + ")")
+        if autocomplete.split():  # every word typed begins a word, as in Wagtail's `autocomplete()`
+            clauses.append("(" + " AND ".join(f"autocomplete : {fts5_phrase(w)}*" for w in autocomplete.split()) + ")")
+        sql = (
+            f"SELECT CAST(e.object_id AS INTEGER) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s AND +e.content_type_id = %s"
+        )
+        return sql, [" OR ".join(clauses), content_type_id()]
+    if connection.vendor == "postgresql":
+        conditions, params = [], []
+        if terms:
+            conditions.append("e.body @@ to_tsquery(%s)")
+            params.append(" | ".join(tsquery_alternative(t) for t in terms))
+        if autocomplete.split():
+            conditions.append("e.autocomplete @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(f"{tsquery_lexeme(w)}:*" for w in autocomplete.split()))
+        # `+ 0`: not the content type's index (nearly every entry) but the GIN indices of the match.
+        sql = (
+            f"SELECT e.object_id::integer FROM {entries} e "
+            f"WHERE e.content_type_id + 0 = %s AND ({' OR '.join(conditions)})"
+        )
+        return sql, [content_type_id(), *params]
+    raise NotImplementedError(f"the database search engine does not support {connection.vendor}")
+
+
+def matching(documents, terms: list, *, autocomplete: str = ""):
+    """`documents` restricted to those the full-text lookup finds (one statement, match first)."""
+    if not terms and not autocomplete.split():
+        return documents.none()
+    sql, params = full_text_sql(terms, autocomplete)
+    if connection.vendor == "postgresql":
+        # The matches as an array computed once, then documents by primary key: whatever the
+        # statistics say, PostgreSQL cannot turn it into a join that re-reads the matches per tag.
+        table = connection.ops.quote_name(SearchDocument._meta.db_table)
+        return documents.extra(where=[f"{table}.id = ANY(ARRAY({sql}))"], params=params)
+    return documents.filter(id__in=RawSQL(sql, params))
+
+
 def full_text_ids(terms: list[str], documents, *, autocomplete: str = "") -> set[int]:
-    """Ids among `documents` that contain any of `terms` (or a word beginning with `autocomplete`).
-    The full-text lookup runs over all documents and is intersected with the filtered ids here:
-    SQLite plans the combined query badly (ten times slower)."""
-    allowed = set(documents.values_list("id", flat=True))
-    if not allowed:
-        return set()
-    scope = SearchDocument.objects.all()
-    ids: set[int] = set()
-    if terms:
-        results = backend().search(PlainText(" ".join(terms), operator="or"), scope, order_by_relevance=False)
-        ids.update(results.get_queryset().values_list("id", flat=True))
-    if autocomplete:
-        results = backend().autocomplete(autocomplete, scope, order_by_relevance=False)
-        ids.update(results.get_queryset().values_list("id", flat=True))
-    return ids & allowed
+    """Ids among `documents` that contain any of `terms` (or words beginning with `autocomplete`)."""
+    return set(matching(documents, terms, autocomplete=autocomplete).values_list("id", flat=True))
+
+
+def contains_word(field: str, word: str, *, prefix: bool = False) -> Q:
+    """`field` (whitespace-separated words, padded by `padded`) holds `word` (or a word beginning so)."""
+    return Q(**{f"padded_{field}__contains": f" {word}" if prefix else f" {word} "})
+
+
+def padded(field: str):
+    return Concat(Value(" "), F(field), Value(" "), output_field=TextField())
+
+
+def database_rank(query, corrections: dict[str, set[str]], prefix: str):
+    """The ranking the database bounds the candidates with, before Python re-ranks the best of them:
+    per word of the query its best field (title 6, teaser 3, body 1) by its term, compound parts or
+    typo corrections, or the beginning of a word being typed. Cheaper than `Scorer` (no phrases, no
+    current periods; the body by the word's own term only), so the bound is generous."""
+    annotations = {f"padded_{name}": padded(name) for name in ("title_terms", "teaser_terms")}
+    if prefix:
+        annotations["padded_suggest"] = padded("suggest")
+    rank = Value(0.0, output_field=FloatField())
+    tokens = query.tokens
+    for i, token in enumerate(tokens):
+        words = [token.term, *token.parts, *sorted(corrections.get(token.term, ()))]
+        whens = []
+        for name, weight in FIELD_WEIGHTS[:2]:
+            condition = Q()
+            for word in words:
+                condition |= contains_word(name, word)
+            whens.append(When(condition, then=Value(weight)))
+        # The body (long) by a plain substring test of the word's own term: cheap, rarely wrong.
+        whens.append(When(GreaterThan(StrIndex("body_terms", Value(token.term)), 0), then=Value(FIELD_WEIGHTS[2][1])))
+        if prefix and i == len(tokens) - 1:
+            whens.append(
+                When(contains_word("suggest", prefix, prefix=True), then=Value(FIELD_WEIGHTS[0][1] * PREFIX_FACTOR))
+            )
+        rank = rank + Case(*whens, default=Value(0.0), output_field=FloatField())
+    return annotations, rank
+
+
+def tags_sql() -> str:
+    """A column of a document's topic and region tags as `kind:value` lines (for facets in Python)."""
+    tags, documents = SearchDocumentTag._meta.db_table, SearchDocument._meta.db_table
+    concat = "group_concat(t.kind || ':' || t.value, '\n')"
+    if connection.vendor == "postgresql":
+        concat = "string_agg(t.kind || ':' || t.value, E'\\n')"
+    return (
+        f"SELECT {concat} FROM {tags} t WHERE t.document_id = {documents}.id "
+        f"AND t.kind IN ('{SearchDocumentTag.TOPIC}', '{SearchDocumentTag.REGION}')"
+    )
+
+
+def candidates(request, documents, terms: list, prefix: str, corrections) -> list[tuple]:
+    """Every full-text match among `documents` as (id, type, year, tags), best first by
+    `database_rank`, newest first among equals: one statement, the match first."""
+    annotations, rank = database_rank(request.query, corrections, prefix)
+    ranked = (
+        matching(documents, terms, autocomplete=prefix)
+        .annotate(**annotations)
+        .annotate(database_rank=rank, tag_lines=RawSQL(tags_sql(), []))
+        .order_by("-database_rank", F("last_published_at").desc(nulls_last=True), "id")
+        .values_list("id", "type", "year", "tag_lines")
+    )
+    return list(ranked)
+
+
+def count_facets(matches, sorted_counts) -> dict:
+    """Facets of (id, type, year, tags) matches."""
+    counts: dict[str, Counter] = {name: Counter() for name in ("type", "topic", "region", "year")}
+    for _id, type_name, year, tag_lines in matches:
+        counts["type"][type_name] += 1
+        if year is not None:
+            counts["year"][year] += 1
+        for line in (tag_lines or "").splitlines():
+            kind, _sep, value = line.partition(":")
+            counts[kind][value] += 1
+    return {name: sorted_counts(counter) for name, counter in counts.items()}
 
 
 def in_periods(periods: list[dict], day: datetime.date) -> bool:
@@ -267,15 +504,16 @@ class Scorer:
         self.today = today
         self.phrase = " ".join(query.terms) if len(query.terms) >= 2 else ""
 
-    def token_score(self, token, fields: dict[str, set[str]], last: bool, suggest: str) -> float:
+    def token_score(self, token, fields: dict[str, str], last: bool, suggest: str) -> float:
+        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies)."""
         best = 0.0
         for name, weight in FIELD_WEIGHTS:
             terms = fields[name]
-            if token.term in terms:
+            if f" {token.term} " in terms:
                 factor = 1.0
-            elif token.parts and all(part in terms for part in token.parts):
+            elif token.parts and all(f" {part} " in terms for part in token.parts):
                 factor = PARTS_FACTOR
-            elif self.corrections.get(token.term, set()) & terms:
+            elif any(f" {fix} " in terms for fix in self.corrections.get(token.term, ())):
                 factor = FUZZY_FACTOR
             else:
                 continue
@@ -285,7 +523,7 @@ class Scorer:
         return best
 
     def score(self, row: dict) -> float:
-        fields = {name: set(row[name].split()) for name, _weight in FIELD_WEIGHTS}
+        fields = {name: f" {row[name]} " for name, _weight in FIELD_WEIGHTS}
         suggest = " " + row["suggest"]
         tokens = self.query.tokens
         scores = [self.token_score(t, fields, i == len(tokens) - 1, suggest) for i, t in enumerate(tokens)]
@@ -295,7 +533,7 @@ class Scorer:
         score = sum(scores) * (matched / len(scores)) ** 2
         if self.phrase:
             for name, bonus in PHRASE_BONUS.items():
-                if f" {self.phrase} " in f" {row[name]} ":
+                if f" {self.phrase} " in fields[name]:
                     score += bonus
                     break
         if in_periods(row["current"], self.today):
@@ -306,29 +544,30 @@ class Scorer:
 
 
 def search(request) -> dict:
+    """Full-text lookup and a first ranking in the database, bounded to the best `MAX_CANDIDATES`;
+    Python scores those (the same rules as OpenSearch's query) for the order, highlight and score.
+    `count` and the facets count every scored match while the matches fit the bound; beyond it they
+    count every full-text match in SQL (a document matching only one part of a compound or only a
+    typo's neighbour counts there, although the scoring might not rank it)."""
     from search.queries import empty_facets, sorted_counts
 
     query = request.query
     corrections = {t.term: typo_corrections(t.term, request.locale) for t in query.tokens}
-    lookup_terms = set(query.terms)
-    for token in query.tokens:
-        lookup_terms.update(token.parts)
-        lookup_terms.update(corrections[token.term])
     # The last word counts as the beginning of a word only when it is no indexed word itself (the
     # visitor is still typing): prefix lookups are the slowest part of the database engine.
     prefix = query.prefix if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else ""
     if prefix and query.tokens and is_known_term(query.tokens[-1].term, request.locale):
         prefix = ""
     documents = filtered(request)
-    ids = full_text_ids(sorted(lookup_terms), documents, autocomplete=prefix)
-    if not ids:
+    matches = candidates(request, documents, lookup_terms(query, corrections), prefix, corrections)
+    if not matches:
         return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
+    bound = max(MAX_CANDIDATES, request.offset + request.limit)
+    bounded = len(matches) > bound
 
     scorer = Scorer(query, corrections, request.today)
-    rows = SearchDocument.objects.filter(id__in=ids).values(
+    rows = SearchDocument.objects.filter(id__in=[match[0] for match in matches[:bound]]).values(
         "id",
-        "type",
-        "year",
         "last_published_at",
         "suggest",
         "current",
@@ -340,25 +579,15 @@ def search(request) -> dict:
         score = scorer.score(row)
         if score > 0:
             published = row["last_published_at"].timestamp() if row["last_published_at"] else 0
-            scored.append((-score, -published, row["id"], row["type"], row["year"]))
+            scored.append((-score, -published, row["id"]))
     scored.sort()
-    matched_ids = [entry[2] for entry in scored]
-
-    facets = {
-        "type": sorted_counts(Counter(entry[3] for entry in scored)),
-        "year": sorted_counts(Counter(entry[4] for entry in scored if entry[4] is not None)),
-        "topic": {},
-        "region": {},
-    }
-    if matched_ids:
-        tag_counts = Counter(
-            SearchDocumentTag.objects.filter(
-                Q(kind=SearchDocumentTag.TOPIC) | Q(kind=SearchDocumentTag.REGION),
-                document_id__in=matched_ids,
-            ).values_list("kind", "value")
-        )
-        for kind in (SearchDocumentTag.TOPIC, SearchDocumentTag.REGION):
-            facets[kind] = sorted_counts({value: n for (k, value), n in tag_counts.items() if k == kind})
+    if bounded:
+        counted = matches
+    else:
+        found = {entry[2] for entry in scored}
+        counted = [match for match in matches if match[0] in found]
+    count = len(counted)
+    facets = count_facets(counted, sorted_counts)
 
     page = scored[request.offset : request.offset + request.limit]
     details = {
@@ -383,7 +612,7 @@ def search(request) -> dict:
                 "score": round(-entry[0], 4),
             }
         )
-    return {"count": len(scored), "engine": "database", "results": results, "facets": facets}
+    return {"count": count, "engine": "database", "results": results, "facets": facets}
 
 
 def matcher_for(query, corrections: dict[str, set[str]]) -> Matcher:
@@ -391,7 +620,18 @@ def matcher_for(query, corrections: dict[str, set[str]]) -> Matcher:
     for fixes in corrections.values():
         terms.update(fixes)
     prefixes = {query.prefix} if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else set()
-    return Matcher(language=query.language, terms=terms, prefixes=prefixes)
+    return RememberingMatcher(language=query.language, terms=terms, prefixes=prefixes)
+
+
+class RememberingMatcher(Matcher):
+    """A `Matcher` that remembers its answer per word: the texts of a page of results repeat words."""
+
+    def matches(self, word: str) -> bool:
+        answers = self.__dict__.setdefault("answers", {})
+        answer = answers.get(word)
+        if answer is None:
+            answer = answers[word] = super().matches(word)
+        return answer
 
 
 # --- suggestions ------------------------------------------------------------------------------------
