@@ -396,6 +396,7 @@ def probe_ids() -> dict[str, int]:
 
 def query_mix(count: int) -> list[dict]:
     """Mixed searches as partner sites send them: words, variants, phrases, prefixes, filters."""
+    from plugins.shared import content_types
     from plugins.shared.models import Partner
 
     rng = random.Random(7)
@@ -408,7 +409,7 @@ def query_mix(count: int) -> list[dict]:
         params = {"q": q, "locale": "en" if english else "de", "partner": rng.choice(partners)}
         roll = rng.random()
         if roll < 0.25:
-            params["types"] = rng.sample(["projects", "reports", "events", "funding"], k=rng.randint(1, 2))
+            params["types"] = rng.sample(content_types.names(), k=rng.randint(1, 2))
         elif roll < 0.4:
             params["topic"] = rng.choice(["soziokultur", "kreativwirtschaft", "ehrenamt"])
         elif roll < 0.55:
