@@ -72,3 +72,47 @@ def translate_workflow_names(menu_items, request, context):
     for item in menu_items:
         if isinstance(item, SubmitForModerationMenuItem):
             item.get_context_data = partial(_translated_names, item)
+
+
+# wagtail-localize's translation editor is a React app that writes two texts in English whatever the
+# admin's language: its header `${source} to ${target} translation` and the "More actions" label of its
+# menu. Its bundle cannot be translated, so a small script puts the admin language's wording in once the
+# app has drawn them (only where the catalogue translates them, i.e. not in the English admin).
+LOCALIZE_EDITOR_TEXTS = {
+    "header": gettext_noop("%(source)s to %(target)s translation"),
+    "more_actions": gettext_noop("More actions"),
+}
+LOCALIZE_EDITOR_SCRIPT = """
+<script>
+(() => {
+  const texts = JSON.parse(document.getElementById("kulturhub-localize-texts").textContent);
+  const header = /^(.+) to (.+) translation$/;
+  const fix = () => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue.trim();
+      const match = texts.header && text.match(header);
+      if (match) {
+        node.nodeValue = texts.header.replace("%(source)s", match[1]).replace("%(target)s", match[2]);
+      } else if (text === "More actions" && texts.more_actions) {
+        node.nodeValue = texts.more_actions;
+      }
+    }
+  };
+  new MutationObserver(fix).observe(document.body, { childList: true, subtree: true, characterData: true });
+  fix();
+})();
+</script>
+"""
+
+
+@hooks.register("insert_global_admin_js")
+def translate_localize_editor_texts():
+    from django.utils.html import json_script
+    from django.utils.safestring import mark_safe
+
+    texts = {key: gettext(msgid) for key, msgid in LOCALIZE_EDITOR_TEXTS.items()}
+    texts = {key: value for key, value in texts.items() if value != LOCALIZE_EDITOR_TEXTS[key]}
+    if not texts:
+        return ""
+    return json_script(texts, "kulturhub-localize-texts") + mark_safe(LOCALIZE_EDITOR_SCRIPT)

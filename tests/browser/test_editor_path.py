@@ -200,6 +200,10 @@ def test_an_editor_creates_translates_previews_and_finds_an_event(hub, browser):
             )
             filled.append(source)
     assert set(filled) == set(ENGLISH), filled
+    # the editor's header and menu in the admin's language, not wagtail-localize's hard-coded English
+    body = find(By.TAG_NAME, "body").get_attribute("innerText")
+    assert " to Englisch translation" not in body and " to English translation" not in body
+    assert "Übersetzung Deutsch → Englisch" in body, body[:500]
     click(tabs[0])
     first = find(By.ID, tabs[0].get_attribute("aria-controls")).find_element(By.CSS_SELECTOR, "li.complete")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -110)", first)
