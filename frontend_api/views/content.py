@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Subquery, Window
 from django.utils import timezone
 
-from frontend_api.caching import cached_answer
+from frontend_api.caching import cached_answer, global_scope, page_scope, type_scope
 from frontend_api.errors import InvalidParameter, NotFound
 from frontend_api.locales import from_parameter, resolve_locale
 from frontend_api.pagination import Paging
@@ -89,6 +89,7 @@ class ContentListView(PartnerAPIView):
             variant=variant,
             clock=api.clock(filters, timezone.now()),
             build=build,
+            depends_on=(global_scope(), type_scope(api.name)),
         )
         response["Content-Language"] = locale
         return response
@@ -126,6 +127,7 @@ class ContentDetailView(PartnerAPIView):
             variant=variant,
             clock=api.clock({}, timezone.now()),
             build=build,
+            depends_on=(global_scope(), page_scope(pk)),
         )
 
     def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:
