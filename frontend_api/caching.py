@@ -116,10 +116,15 @@ def cached_answer(
     clock: tuple[str, Any],
     build: Callable[[], Any],
     depends_on: tuple[str, ...] | None = None,
+    same_for_every_partner: Callable[[], bool] | None = None,
 ) -> HttpResponse:
     """The answer for `variant`: 304 when the client's copy is current, else from the server-side cache,
     else built, stored and returned. `build` may raise API errors (404 …); those are not cached.
-    `depends_on`: the content scopes the answer shows (the global one first); by default every type's."""
+    `depends_on`: the content scopes the answer shows (the global one first); by default every type's.
+    `same_for_every_partner`, asked after `build`: whether the answer just built is every partner's (no
+    page it shows or selects from is shared with particular partners); such an answer is stored once for
+    all partners, so after a change the first partner to ask builds it for all. It stays valid as long as
+    its scopes' versions: sharing one of its pages with a partner bumps them."""
     scopes = depends_on or all_types_scopes()
     versions, changed_at = scope_versions(scopes)
     token, since = clock
@@ -135,11 +140,18 @@ def cached_answer(
 
     timeout = api_setting("CACHE_TIMEOUT")
     key = f"kulturhub:api:answer:{digest}"
-    content = cache.get(key) if timeout else None
+    shared_key = None
+    if same_for_every_partner is not None:
+        shared = repr((scopes, versions, changed_at.isoformat(), token, request.get_host(), scope, variant))
+        shared_key = f"kulturhub:api:shared-answer:{hashlib.blake2b(shared.encode(), digest_size=16).hexdigest()}"
+    content = None
+    if timeout:
+        found = cache.get_many([key, shared_key] if shared_key else [key])
+        content = found.get(key) or (found.get(shared_key) if shared_key else None)
     if content is None:
         content = render_json(build())
         if timeout:
-            cache.set(key, content, timeout)
+            cache.set(shared_key if shared_key and same_for_every_partner() else key, content, timeout)
     response = HttpResponse(content, content_type=JSON)
     return add_cache_headers(response, etag, timestamp)
 

@@ -160,3 +160,46 @@ def test_a_304_after_a_publish_of_another_type_costs_one_version_read(api, pages
     event.save_revision().publish()
     with django_assert_max_num_queries(2):
         assert api.get(f"/api/v1/projects/{project.pk}/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# -- answers every partner shares ----------------------------------------------------------------------
+
+
+def test_a_public_answer_is_built_once_for_every_partner(api, other_api, pages):
+    event, _other, project = pages
+    for path in ("/api/v1/events/", f"/api/v1/events/{event.pk}/", f"/api/v1/projects/{project.pk}/"):
+        mine = api.get(path)
+        other_api.get("/api/v1/events/?limit=1")  # the other key's check and use mark, not measured
+        theirs = served_from_cache(other_api, path)
+        assert theirs == mine.json()
+        assert other_api.get(path)["ETag"] != mine["ETag"], "ETags stay per partner"
+
+
+def test_an_answer_showing_a_page_shared_with_one_partner_is_not_shared(api, other_api):
+    project = ProjectPageFactory(title="Nur für A")
+    PagePartner.objects.create(page=project, partner=api.partner)
+    report = FACTORIES["reports"]()
+    report.related_projects.create(project=project)
+    report.save_revision().publish()
+
+    assert [ref["title"] for ref in api.json(f"/api/v1/reports/{report.pk}/")["related_projects"]] == ["Nur für A"]
+    assert api.json("/api/v1/projects/")["count"] == 1
+    assert api.get(f"/api/v1/projects/{project.pk}/").status_code == 200
+
+    assert other_api.json(f"/api/v1/reports/{report.pk}/")["related_projects"] == []
+    assert other_api.json("/api/v1/projects/")["count"] == 0
+    assert other_api.get(f"/api/v1/projects/{project.pk}/").status_code == 404
+
+
+def test_sharing_a_public_page_with_one_partner_retires_the_shared_answers(api, other_api, pages):
+    event = pages[0]
+    paths = ["/api/v1/events/", f"/api/v1/events/{event.pk}/"]
+    for path in paths:
+        api.get(path)
+        other_api.get(path)
+
+    PagePartner.objects.create(page=event, partner=api.partner)
+
+    assert other_api.get(paths[1]).status_code == 404
+    assert event.pk not in [item["id"] for item in other_api.json(paths[0])["results"]]
+    assert api.json(paths[1])["id"] == event.pk
