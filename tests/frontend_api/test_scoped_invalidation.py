@@ -203,3 +203,19 @@ def test_sharing_a_public_page_with_one_partner_retires_the_shared_answers(api, 
     assert other_api.get(paths[1]).status_code == 404
     assert event.pk not in [item["id"] for item in other_api.json(paths[0])["results"]]
     assert api.json(paths[1])["id"] == event.pk
+
+
+def test_sharing_a_linked_page_with_one_partner_retires_the_shared_detail_linking_to_it(api, other_api):
+    project = ProjectPageFactory(title="Bald nur für A")
+    report = FACTORIES["reports"]()
+    report.related_projects.create(project=project)
+    report.save_revision().publish()
+    path = f"/api/v1/reports/{report.pk}/"
+    assert [ref["title"] for ref in api.json(path)["related_projects"]] == ["Bald nur für A"]
+    other_api.get("/api/v1/events/")  # the other key's check and use mark, not measured
+    assert served_from_cache(other_api, path)["related_projects"], "built once, for both partners"
+
+    PagePartner.objects.create(page=project, partner=api.partner)
+
+    assert other_api.json(path)["related_projects"] == []
+    assert [ref["title"] for ref in api.json(path)["related_projects"]] == ["Bald nur für A"]
