@@ -15,16 +15,17 @@ class FrontendApiConfig(AppConfig):
         from frontend_api.authentication import forget_keys
         from frontend_api.models import PartnerAPIKey
         from frontend_api.signal_handlers import (
-            bump_content_version,
             cors_allowed,
             on_model_saved_or_deleted,
+            on_page_changed,
             on_page_deleted,
+            on_page_published,
         )
         from plugins.shared.models import Partner
 
-        page_published.connect(bump_content_version, dispatch_uid="kulturhub-api-published")
-        page_unpublished.connect(bump_content_version, dispatch_uid="kulturhub-api-unpublished")
-        post_page_move.connect(bump_content_version, dispatch_uid="kulturhub-api-moved")
+        page_published.connect(on_page_published, dispatch_uid="kulturhub-api-published")
+        page_unpublished.connect(on_page_changed, dispatch_uid="kulturhub-api-unpublished")
+        post_page_move.connect(on_page_changed, dispatch_uid="kulturhub-api-moved")
         post_delete.connect(on_page_deleted, dispatch_uid="kulturhub-api-page-deleted")
         post_save.connect(on_model_saved_or_deleted, dispatch_uid="kulturhub-api-saved")
         post_delete.connect(on_model_saved_or_deleted, dispatch_uid="kulturhub-api-deleted")

@@ -1,12 +1,11 @@
 """What the partner API stores: partners' API keys, their webhooks, and the content version that
-keys every cached answer (bumped whenever published content changes)."""
+keys every cached answer (the versions of content scopes, bumped whenever published content changes)."""
 
 import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
@@ -72,43 +71,46 @@ class Webhook(models.Model):
                 raise ValidationError({"url": exc.messages}) from None
 
 
-class ContentVersion(models.Model):
-    """One row: a counter bumped in the same transaction as every change that can alter an API answer.
+class ContentScope(models.Model):
+    """The version of one scope of content answers, bumped in the same transaction as every change in it.
 
-    Cached answers and ETags are keyed by it, so every worker process sees a change at once, and a
-    conditional request costs one primary-key read instead of a rebuild."""
+    Scopes: "global" (snippets, images, documents, partners, sites: everything), "type:<name>" (the lists
+    of a content type) and "page:<id>" (the details of one page). An answer is keyed by the versions of
+    the scopes it depends on, so every worker process sees a change at once, a conditional request costs
+    one read of a few primary keys, and a publish makes cold only the answers it can change.
+    A version is a random number (set in one upsert, however many scopes a change bumps); a scope
+    without a row has never changed since it was first answered (version 0)."""
 
-    SINGLETON = 1
+    GLOBAL = "global"
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
-    version = models.BigIntegerField(default=1)
-    changed_at = models.DateTimeField(default=timezone.now)
+    scope = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("API content version")
 
     def __str__(self):
-        return f"Inhaltsstand {self.version}"
+        return f"{self.scope}: {self.version}"
 
     @classmethod
-    def current(cls) -> tuple[int, datetime.datetime]:
-        row = cls.objects.filter(pk=cls.SINGLETON).values_list("version", "changed_at").first()
-        if row is None:
-            try:
-                with transaction.atomic():
-                    created = cls.objects.create(pk=cls.SINGLETON)
-            except IntegrityError:
-                return cls.current()
-            return created.version, created.changed_at
-        return row
+    def current(cls, scopes) -> dict[str, tuple[int, datetime.datetime]]:
+        """{scope: (version, changed_at)} of the scopes that have a row; the global one always has one."""
+        scopes = list(scopes)
+        rows = {scope: (version, at) for scope, version, at in
+                cls.objects.filter(scope__in=scopes).values_list("scope", "version", "changed_at")}
+        if cls.GLOBAL in scopes and cls.GLOBAL not in rows:
+            cls.bump([cls.GLOBAL])
+            return cls.current(scopes)
+        return rows
 
     @classmethod
-    def bump(cls) -> None:
-        rows = cls.objects.filter(pk=cls.SINGLETON)
-        updated = rows.update(version=F("version") + 1, changed_at=timezone.now())
-        if not updated:
-            cls.current()
-            cls.objects.filter(pk=cls.SINGLETON).update(version=F("version") + 1, changed_at=timezone.now())
+    def bump(cls, scopes) -> None:
+        now = timezone.now()
+        rows = [cls(scope=scope, version=secrets.randbits(62), changed_at=now) for scope in sorted(set(scopes))]
+        cls.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["scope"], update_fields=["version", "changed_at"]
+        )
 
 
 class WebhookDelivery(models.Model):

@@ -1,5 +1,5 @@
-"""Loosely coupled reactions of the partner API: bump the content version when anything an answer
-shows may have changed (invalidates the server-side cache and every ETag), and allow CORS for
+"""Loosely coupled reactions of the partner API: bump the versions of the content scopes whose answers
+may have changed (invalidates their server-side cache and ETags, see caching.py), and allow CORS for
 partners' origins."""
 
 import logging
@@ -12,45 +12,121 @@ from frontend_api.partners import origin_or_none
 logger = logging.getLogger("kulturhub.api")
 
 
-def bump_content_version(**kwargs) -> None:
+def bump_scopes(scopes) -> None:
+    """Bumps the versions of `scopes` (None: the global one, i.e. every answer) in the current transaction."""
     from frontend_api.caching import forget_content_version
-    from frontend_api.models import ContentVersion
+    from frontend_api.models import ContentScope
 
     forget_content_version()
-    transaction.on_commit(forget_content_version)  # readers in between may have re-read the old version
+    transaction.on_commit(forget_content_version)  # readers in between may have re-read the old versions
     try:
         with transaction.atomic():
-            ContentVersion.bump()
+            ContentScope.bump(scopes if scopes is not None else [ContentScope.GLOBAL])
     except DatabaseError:  # e.g. during migrations, before the table exists
-        logger.warning("could not bump the API content version", exc_info=True)
+        logger.warning("could not bump the API content versions", exc_info=True)
+
+
+def bump_content_version(**kwargs) -> None:
+    """Everything changes: every answer is cold."""
+    bump_scopes(None)
+
+
+def page_scopes(page) -> set[str] | None:
+    """The scopes whose answers a change of `page` (its publication, place, audience, translation
+    state) can change: the lists of its type; the details of every page of its translation group
+    (a detail answers in any locale of the group and lists the group's translations) and of the pages
+    linking to one of them (Wagtail's reference index: related pages, rich-text links, page choosers,
+    which show the linked page's title and URL). None -- every answer -- for a page the API does not
+    serve (an index page: its children's URLs) and for a page with children (their URLs, restrictions
+    and audience follow it)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from frontend_api import registry
+    from frontend_api.caching import page_scope, type_scope
+
+    if page is None or getattr(page, "numchild", 0):
+        return None
+    model = page.specific_class if type(page) is Page else type(page)
+    api = registry.for_model(model) if model is not None else None
+    if api is None:
+        return None
+    group = {page.pk}
+    if page.translation_key:
+        group |= set(Page.objects.filter(translation_key=page.translation_key).values_list("pk", flat=True))
+    page_type = ContentType.objects.get_for_model(Page)
+    linking = ReferenceIndex.objects.filter(
+        to_content_type=page_type, to_object_id__in=[str(pk) for pk in group], base_content_type=page_type
+    ).values_list("object_id", flat=True)
+    pages = group | {int(pk) for pk in linking}
+    return {type_scope(api.name), *(page_scope(pk) for pk in sorted(pages))}
+
+
+def on_page_changed(sender, instance, **kwargs) -> None:
+    """Published, unpublished or moved (the page's and its linked pages' URL)."""
+    bump_scopes(page_scopes(instance))
+
+
+def on_page_published(sender, instance, **kwargs) -> None:
+    """Also brings the page's own links in Wagtail's reference index up to date now (Wagtail updates it
+    on the task queue): a page it newly links to, published a moment later, must find it there."""
+    from wagtail.models import ReferenceIndex
+
+    try:
+        with transaction.atomic():
+            ReferenceIndex.create_or_update_for_object(instance)
+    except DatabaseError:
+        logger.warning("could not update the reference index of page %s", instance.pk, exc_info=True)
+    on_page_changed(sender, instance, **kwargs)
+
+
+def page_of(page_id: int | None):
+    if page_id is None:
+        return None
+    return Page.objects.filter(pk=page_id).first()
+
+
+def on_page_level_change(instance) -> None:
+    page = page_of(instance.page_id)
+    if page is not None:  # else the page is being deleted, which bumps its own scopes
+        bump_scopes(page_scopes(page))
 
 
 def is_content_model(instance) -> bool:
     """Changes to these alter API answers without a page being published: snippets (topics, regions,
-    organisations, contacts …), images, documents, view restrictions, sites, partners, a page's
-    sharing however it is changed (admin, import, shell), and a translation's recorded state (whether
-    it is answered as its language)."""
+    organisations, contacts …), images, documents, sites, partners. (A page's view restrictions,
+    sharing and translation state are page-level: `page_level_model`.)"""
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
 
-    from plugins.shared.models import PagePartner, PageTranslationState, Partner
+    from plugins.shared.models import Partner
 
-    if isinstance(instance, Page):
+    if isinstance(instance, Page) or page_level_model(instance):
         return False  # drafts do not change answers; publish/unpublish/delete/move signals cover pages
-    content_models = (
-        TranslatableMixin, AbstractImage, AbstractDocument, PageViewRestriction, Site, Partner, PagePartner,
-        PageTranslationState)
+    content_models = (TranslatableMixin, AbstractImage, AbstractDocument, Site, Partner)
     return isinstance(instance, content_models)
 
 
+def page_level_model(instance) -> bool:
+    """A page's view restrictions, its sharing with partners however it is changed (admin, import,
+    shell; a publish rewrites it), and its translation's recorded state (whether it is answered as its
+    language): they change the answers that show that page."""
+    from plugins.shared.models import PagePartner, PageTranslationState
+
+    return isinstance(instance, PageViewRestriction | PagePartner | PageTranslationState)
+
+
 def on_model_saved_or_deleted(sender, instance, **kwargs) -> None:
-    if is_content_model(instance):
+    if page_level_model(instance):
+        on_page_level_change(instance)
+    elif is_content_model(instance):
         bump_content_version()
 
 
 def on_page_deleted(sender, instance, **kwargs) -> None:
+    """Sent for the base Page row and the specific row alike."""
     if isinstance(instance, Page):
-        bump_content_version()
+        bump_scopes(page_scopes(instance))
 
 
 def partner_origins(partner) -> set[str]:

@@ -220,6 +220,10 @@ class SerializationContext:
             ]
 
     # -- phase 3: read ----------------------------------------------------------------------------
+    def linked_translation_keys(self) -> set:
+        """After `resolve()`: the translation groups of the pages the answer links to."""
+        return {key for key in self._wanted_pages.values() if key is not None}
+
     def snippet(self, obj: Model | None) -> Model | None:
         """`obj` in the answer's language (announced with want_snippet); `obj` itself if not loaded."""
         if obj is None:

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Subquery, Window
 from django.utils import timezone
 
-from frontend_api.caching import cached_answer
+from frontend_api.caching import cached_answer, global_scope, page_scope, type_scope
 from frontend_api.errors import InvalidParameter, NotFound
 from frontend_api.locales import from_parameter, resolve_locale
 from frontend_api.pagination import Paging
@@ -12,6 +12,7 @@ from frontend_api.registry import ContentTypeAPI, Field
 from frontend_api.serializers.context import SerializationContext
 from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
 from frontend_api.views.base import PartnerAPIView
+from plugins.shared.models import PagePartner
 from plugins.shared.selectors import in_locale_or_fallback, with_region, with_topic
 from plugins.shared.visibility import visible_to
 
@@ -82,6 +83,10 @@ class ContentListView(PartnerAPIView):
             results = [item_data(api, item, context, detail=False, wanted=wanted) for item in pages]
             return page.envelope(request, count, results)
 
+        def same_for_every_partner() -> bool:
+            """No page of the type is shared with particular partners: every key selects the same."""
+            return not PagePartner.objects.filter(page_id__in=api.model.objects.values("pk")).exists()
+
         response = cached_answer(
             request._request,
             partner_id=self.partner.pk,
@@ -89,6 +94,8 @@ class ContentListView(PartnerAPIView):
             variant=variant,
             clock=api.clock(filters, timezone.now()),
             build=build,
+            depends_on=(global_scope(), type_scope(api.name)),
+            same_for_every_partner=same_for_every_partner,
         )
         response["Content-Language"] = locale
         return response
@@ -105,6 +112,7 @@ class ContentDetailView(PartnerAPIView):
         requested = from_parameter(requested) if requested else None
         wanted = parse_fields(parser, detail_fields(api))
         variant = ("detail", pk, requested, sorted(wanted) if wanted is not None else None)
+        shown: set = set()  # the translation groups of the page and of the pages it links to
 
         def build() -> dict:
             queryset = api.queryset(partner=self.partner, locale=None)
@@ -117,7 +125,12 @@ class ContentDetailView(PartnerAPIView):
             context = SerializationContext(request._request, self.partner, page.locale.language_code)
             context.fallback = fallback
             prepare(api, [page], context, detail=True, wanted=wanted)
+            shown.update({page.translation_key} | context.linked_translation_keys())
             return item_data(api, page, context, detail=True, wanted=wanted)
+
+        def same_for_every_partner() -> bool:
+            """Neither the page nor a page it links to (in any language) is shared with particular partners."""
+            return not PagePartner.objects.filter(page__translation_key__in=shown).exists()
 
         return cached_answer(
             request._request,
@@ -126,6 +139,8 @@ class ContentDetailView(PartnerAPIView):
             variant=variant,
             clock=api.clock({}, timezone.now()),
             build=build,
+            depends_on=(global_scope(), page_scope(pk)),
+            same_for_every_partner=same_for_every_partner,
         )
 
     def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:

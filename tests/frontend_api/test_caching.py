@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils.http import http_date
 from wagtail.models import PageViewRestriction
 
-from frontend_api.models import ContentVersion
+from frontend_api.models import ContentScope
 from plugins.events.factories import EventPageFactory
 from plugins.funding.factories import FundingPageFactory
 from plugins.projects.factories import ProjectPageFactory
@@ -127,11 +127,13 @@ def test_funding_answers_change_at_midnight(api, monkeypatch):
     assert api.get("/api/v1/funding/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_version_bumps_are_monotonic(db):
-    before, _ = ContentVersion.current()
-    ContentVersion.bump()
-    ContentVersion.bump()
-    assert ContentVersion.current()[0] == before + 2
+def test_a_bump_changes_the_versions_of_its_scopes_only(db):
+    before = ContentScope.current(["global", "type:events", "type:projects"])
+    assert "global" in before, "the global scope always has a row"
+    ContentScope.bump(["type:events", "page:1", "page:1"])
+    after = ContentScope.current(["global", "type:events", "type:projects", "page:1"])
+    assert after["global"] == before["global"] and "type:projects" not in after
+    assert after["type:events"] != before.get("type:events") and "page:1" in after
 
 
 def test_if_modified_since_in_the_past_gets_the_answer(api, event):
