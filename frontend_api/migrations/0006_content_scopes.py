@@ -11,7 +11,7 @@ def first_global_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("frontend_api", "0004_partner_changes"),
+        ("frontend_api", "0005_i18n_labels"),
     ]
 
     operations = [
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ("version", models.BigIntegerField()),
                 ("changed_at", models.DateTimeField()),
             ],
-            options={"verbose_name": "Inhaltsstand der API"},
+            options={"verbose_name": "API content version"},
         ),
         migrations.RunPython(first_global_version, migrations.RunPython.noop),
         migrations.DeleteModel(name="ContentVersion"),
