@@ -5,7 +5,7 @@ import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
@@ -108,9 +108,12 @@ class ContentScope(models.Model):
     def bump(cls, scopes) -> None:
         now = timezone.now()
         rows = [cls(scope=scope, version=secrets.randbits(62), changed_at=now) for scope in sorted(set(scopes))]
-        cls.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["scope"], update_fields=["version", "changed_at"]
-        )
+        if connection.features.supports_update_conflicts_with_target:  # PostgreSQL, SQLite
+            cls.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["scope"], update_fields=["version", "changed_at"]
+            )
+        else:  # MySQL/MariaDB: ON DUPLICATE KEY UPDATE takes no conflict target
+            cls.objects.bulk_create(rows, update_conflicts=True, update_fields=["version", "changed_at"])
 
 
 class WebhookDelivery(models.Model):

@@ -19,11 +19,33 @@ def bump_scopes(scopes) -> None:
 
     forget_content_version()
     transaction.on_commit(forget_content_version)  # readers in between may have re-read the old versions
-    try:
-        with transaction.atomic():
-            ContentScope.bump(scopes if scopes is not None else [ContentScope.GLOBAL])
-    except DatabaseError:  # e.g. during migrations, before the table exists
-        logger.warning("could not bump the API content versions", exc_info=True)
+    scopes = scopes if scopes is not None else [ContentScope.GLOBAL]
+    for attempt in range(BUMP_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                ContentScope.bump(scopes)
+            return
+        except DatabaseError:
+            if not scope_table_exists():  # during migrations, before the table exists: nothing is cached yet
+                logger.warning("could not bump the API content versions", exc_info=True)
+                return
+            # Two transactions bumping overlapping scopes in different orders can deadlock; the victim's
+            # savepoint is rolled back and tried again. A change must never commit without its bump (its
+            # answers would stay cached), so the last failure fails the change.
+            if attempt == BUMP_ATTEMPTS - 1:
+                raise
+            logger.warning("bumping the API content versions failed; trying again", exc_info=True)
+
+
+BUMP_ATTEMPTS = 3
+
+
+def scope_table_exists() -> bool:
+    from django.db import connection
+
+    from frontend_api.models import ContentScope
+
+    return ContentScope._meta.db_table in connection.introspection.table_names()
 
 
 def bump_content_version(**kwargs) -> None:
@@ -44,6 +66,7 @@ def page_scopes(page) -> set[str] | None:
 
     from frontend_api import registry
     from frontend_api.caching import page_scope, type_scope
+    from plugins.shared import content_types
 
     if page is None or getattr(page, "numchild", 0):
         return None
@@ -58,8 +81,14 @@ def page_scopes(page) -> set[str] | None:
     linking = ReferenceIndex.objects.filter(
         to_content_type=page_type, to_object_id__in=[str(pk) for pk in group], base_content_type=page_type
     ).values_list("object_id", flat=True)
-    pages = group | {int(pk) for pk in linking}
-    return {type_scope(api.name), *(page_scope(pk) for pk in sorted(pages))}
+    linking = {int(pk) for pk in linking}
+    if linking:  # a detail answers in any locale of its group: the linking pages' translations answer too
+        keys = Page.objects.filter(pk__in=linking).exclude(translation_key=None).values("translation_key")
+        linking |= set(Page.objects.filter(translation_key__in=keys).values_list("pk", flat=True))
+    pages = group | linking
+    # the lists of its type, and of any type whose page model it derives from (they list it too)
+    types = {d.api.name for d in content_types.all() if d.api is not None and issubclass(model, d.page_model)}
+    return {*(type_scope(name) for name in sorted(types)), *(page_scope(pk) for pk in sorted(pages))}
 
 
 def on_page_changed(sender, instance, **kwargs) -> None:

@@ -85,22 +85,33 @@ LOCALIZE_EDITOR_TEXTS = {
 LOCALIZE_EDITOR_SCRIPT = """
 <script>
 (() => {
-  const texts = JSON.parse(document.getElementById("kulturhub-localize-texts").textContent);
-  const header = /^(.+) to (.+) translation$/;
-  const fix = () => {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.nodeValue.trim();
-      const match = texts.header && text.match(header);
-      if (match) {
-        node.nodeValue = texts.header.replace("%(source)s", match[1]).replace("%(target)s", match[2]);
-      } else if (text === "More actions" && texts.more_actions) {
-        node.nodeValue = texts.more_actions;
+  // Only wagtail-localize's translation editor, and only its headings and its menu's hidden label: never
+  // a field, a segment or content an editor wrote.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+  function start() {
+    const root = document.querySelector(".js-translation-editor");
+    if (!root) return;
+    const texts = JSON.parse(document.getElementById("kulturhub-localize-texts").textContent);
+    const header = /^(.+) to (.+) translation$/;
+    const fix = () => {
+      for (const node of root.querySelectorAll("h1, h2, h3, button .w-sr-only")) {
+        if (node.children.length) continue;
+        const text = node.textContent.trim();
+        const match = texts.header && text.match(header);
+        if (match && node.tagName !== "SPAN") {
+          node.textContent = texts.header.replace("%(source)s", match[1]).replace("%(target)s", match[2]);
+        } else if (text === "More actions" && texts.more_actions) {
+          node.textContent = texts.more_actions;
+        }
       }
-    }
-  };
-  new MutationObserver(fix).observe(document.body, { childList: true, subtree: true, characterData: true });
-  fix();
+    };
+    new MutationObserver(fix).observe(root, { childList: true, subtree: true });
+    fix();
+  }
 })();
 </script>
 """

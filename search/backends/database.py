@@ -158,7 +158,7 @@ def indexed_ids() -> set[int]:
 # current by `store`, `store_many` and `remove` in the same transaction as the documents.
 
 MAX_TERM_LENGTH = 200
-UPSERT_CHUNK = 400
+UPSERT_CHUNK = 300  # rows of 3 parameters: within SQLite's old limit of 999 bound parameters
 
 
 def terms_of(title_terms: str, teaser_terms: str, body_terms: str) -> set[str]:
