@@ -13,7 +13,7 @@ definitions only as objects the upper layers gave it (each gets the descriptor i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +59,6 @@ class ContentTypeDescriptor:
     dashboard_panel: str = ""
     #: order among the types (admin menu, API router, demo site): lower first.
     order: int = 100
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         for adapter in (self.search_index, self.api):
@@ -134,17 +133,6 @@ def for_model(model: type | None) -> ContentTypeDescriptor | None:
         ):
             best = descriptor
     return best
-
-
-def for_index_model(model: type | None) -> ContentTypeDescriptor | None:
-    for descriptor in _registry.values():
-        if model is not None and issubclass(model, descriptor.index_model):
-            return descriptor
-    return None
-
-
-def page_models() -> list[type[Page]]:
-    return [descriptor.page_model for descriptor in all()]
 
 
 def index_models() -> list[type[Page]]:
