@@ -9,7 +9,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.events.models import EventPage, EventSeries
-from plugins.shared import admin_i18n  # noqa: F401  (admin strings in the editor's language)
 from plugins.shared.listing import ContentListingView, DateTimeColumn
 
 

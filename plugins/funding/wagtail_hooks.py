@@ -8,7 +8,6 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from plugins.funding.models import FundingDeadline, FundingPage, FundingStatus
 from plugins.funding.selectors import with_funding_status, with_status
-from plugins.shared import admin_i18n  # noqa: F401  (admin strings in the editor's language)
 from plugins.shared.listing import ContentListingView, DayColumn
 
 

@@ -5,7 +5,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from plugins.projects.models import ProjectPage
-from plugins.shared import admin_i18n  # noqa: F401  (admin strings in the editor's language)
 from plugins.shared.listing import ContentListingView, DayColumn
 
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from plugins.shared import admin_i18n  # noqa: F401  (its hooks: the admin's strings in the editor's language)
 from plugins.shared.models import ContactPerson, Organisation, Region, Topic
 
 
