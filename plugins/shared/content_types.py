@@ -77,12 +77,13 @@ class ContentTypeDescriptor:
         path = getattr(self, attribute)
         if not path:
             return None
-        module_name, _, name = path.rpartition(".")
         try:
-            module = import_module(path)
-        except ImportError:
-            return getattr(import_module(module_name), name)
-        return module
+            return import_module(path)  # a module (demo data, importer hook)
+        except ModuleNotFoundError as exc:
+            if exc.name != path:  # a module it imports is missing: say so, not "no such attribute"
+                raise
+        module_name, _, name = path.rpartition(".")
+        return getattr(import_module(module_name), name)  # a class (factory, dashboard panel)
 
     def factory_class(self):
         return self.load("factory")
