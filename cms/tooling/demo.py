@@ -134,9 +134,9 @@ class DemoLoader:
         self.source = Locale.objects.get(language_code=SOURCE)
         self.targets = list(Locale.objects.exclude(pk=self.source.pk))
         types = self.type_modules()
-        data = {name: self.read(self.data_dir / "snippets.yaml" if name is None else module.DATA)
-                for name, module in [(None, None), *types]}
-        self.load_snippets(data[None], types, data)
+        snippets = self.read(self.data_dir / "snippets.yaml")
+        data = {name: self.read(module.DATA) for name, module in types}
+        self.load_snippets(snippets, types, data)
         for name, module in types:
             descriptor = content_types.get(name)
             for item in data[name].get(name, []):
