@@ -32,10 +32,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import connection
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -275,3 +277,72 @@ def built_detail(api, request, partner, pk: int, base: str, clock: str, build, f
         return Detail(data, True)  # not stored; nor kept for every partner
     rows, facts = store(api, DETAIL, None, base, [page], context, [data], (after_global, after), clock, facts)
     return Detail(data, any(facts[c].shared_with_some for c in candidates(rows[0]) if c in facts))
+
+
+# -- prepared when published -----------------------------------------------------------------------------
+
+BASE_URLS_PREPARED = 4  # on publish, items are prepared for at most this many base URLs answered before
+
+
+class PreparingRequest(HttpRequest):
+    """A stand-in request for a base URL the API answered before: what absolute URLs and Wagtail's site
+    lookup read of a request."""
+
+    def __init__(self, base: str):
+        super().__init__()
+        parts = urlsplit(base)
+        self._scheme = parts.scheme
+        self.META = {"HTTP_HOST": parts.netloc, "SERVER_NAME": parts.hostname or "",
+                     "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80))}
+        self.path = self.path_info = "/"
+        self.method = "GET"
+
+    def _get_scheme(self) -> str:
+        return self._scheme
+
+
+def prepare_published(page_ids: Iterable[int]) -> int:
+    """Prepares the detail and the list item (in its own locale) of each of these pages and their
+    translations for every partner
+    that sees what is shared with everyone, at the base URLs answered before (none yet: nothing to do; the
+    first request builds). Pages shared with particular partners, and other signatures, are built on read.
+    Returns how many items were prepared."""
+    bases = list(PreparedItem.objects.order_by().values_list("base_url", flat=True).distinct()[:BASE_URLS_PREPARED])
+    groups = Page.objects.filter(pk__in=list(page_ids)).exclude(translation_key=None).values("translation_key")
+    pages = list(Page.objects.filter(translation_key__in=groups).live().select_related("locale"))
+    if not bases or not pages:
+        return 0
+    from frontend_api import registry
+
+    by_api: dict[Any, list] = defaultdict(list)
+    for page in pages:
+        api = registry.for_model(page.specific_class) if page.specific_class is not None else None
+        if api is not None:
+            by_api[api].append(page)
+    prepared = 0
+    for base in bases:
+        request = PreparingRequest(base)
+        for api, api_pages in by_api.items():
+            clock = clock_token(api)
+            for page in api_pages:
+
+                def build(page=page, api=api, request=request):
+                    found = api.queryset(partner=None, locale=None).filter(pk=page.pk).first()
+                    if found is None:
+                        raise NotFound("")
+                    context = SerializationContext(request, None, found.locale.language_code)
+                    context.fallback = False
+                    prepare(api, [found], context, detail=True, wanted=None)
+                    return found, False, context, item_data(api, found, context, detail=True, wanted=None)
+
+                try:
+                    built_detail(api, request, None, page.pk, base, clock, build)
+                    prepared += 1
+                except NotFound:
+                    continue
+            by_locale: dict[str, list[int]] = defaultdict(list)
+            for page in api_pages:
+                by_locale[page.locale.language_code].append(page.pk)
+            for locale, ids in by_locale.items():
+                prepared += len(build_list_items(api, request, None, locale, ids))
+    return prepared

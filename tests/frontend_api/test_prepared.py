@@ -191,3 +191,22 @@ def test_a_request_on_another_host_gets_its_own_absolute_urls(api):
         there = api.json(f"/api/v1/events/{event.pk}/", HTTP_HOST="api.example.org")
     assert here.startswith("http://testserver/")
     assert there["image"]["renditions"]["480"]["webp"].startswith("http://api.example.org/")
+
+
+def test_publishing_prepares_the_items_of_the_page_and_its_translations(api, run_on_commit):
+    first = EventPageFactory(title="Erstes")
+    api.json(f"/api/v1/events/{first.pk}/")  # the API has answered at this base URL
+    event = EventPageFactory(title="Fest")
+    english = translate(event, {"Fest": "Party"})
+    PreparedItem.objects.filter(page__in=[event, english]).delete()
+
+    event.title = "Neues Fest"
+    run_on_commit(lambda: event.save_revision().publish())
+
+    rows = PreparedItem.objects.filter(page__in=[event, english], base_url="http://testserver")
+    assert {(row.page_id, row.kind, row.locale) for row in rows} == {
+        (event.pk, "detail", "de"), (event.pk, "list", "de"), (english.pk, "detail", "en"), (english.pk, "list", "en")}
+    prepared_bytes = api.get(f"/api/v1/events/{event.pk}/").content
+    assert rows.filter(kind="detail").count() == 2, "the request read the prepared row, built none"
+    PreparedItem.objects.all().delete()
+    assert api.get(f"/api/v1/events/{event.pk}/").content == prepared_bytes
