@@ -105,13 +105,6 @@ def stamps(page_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
     return versions.get(global_scope(), 0), {pk: versions.get(page_scope(pk), 0) for pk in page_ids}
 
 
-@dataclass
-class Built:
-    page_id: int
-    data: dict
-    row: PreparedItem
-
-
 def store(api: ContentTypeAPI, kind: str, locale: str | None, base: str, pages: list, context, datas: list[dict],
           versions: tuple[int, dict[int, int]], clock: str, facts: dict[int, Facts] | None = None,
           ) -> tuple[list[PreparedItem], dict[int, Facts]]:
