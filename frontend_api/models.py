@@ -252,3 +252,43 @@ class ChangeFeed(models.Model):
         """(last_id, pruned_through) as committed."""
         row = cls.objects.filter(pk=cls.SINGLETON).values_list("last_id", "pruned_through").first()
         return row or (0, 0)
+
+
+class PreparedItem(models.Model):
+    """A content item serialized ahead of the request (frontend_api.prepared): what a cold list or detail
+    reads instead of loading and serializing the page. One row per page, kind (list item or detail),
+    answer locale, base URL of the API (scheme and host: absolute URLs) and visibility signature (which of
+    the pages it can show -- its translations, the pages it links to -- the reader may see; most pages have
+    one). It holds nothing about a particular partner; it is current while the versions of the global and
+    the page's content scopes and the type's clock token are those it was built at."""
+
+    class Kind(models.TextChoices):
+        LIST = "list", "list item"
+        DETAIL = "detail", "detail"
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    translation_key = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    locale = models.CharField(max_length=16)
+    base_url = models.CharField(max_length=255)
+    signature = models.CharField(max_length=32)
+    # [[page id, locale code], ...] of the page's translation group (every page of it, in any state)
+    group = models.JSONField(default=list)
+    # ids of the live pages of the groups of the pages it links to (whose visibility decides the links)
+    linked = models.JSONField(default=list)
+    data = models.TextField()  # the item as compact JSON, every field
+    global_version = models.BigIntegerField()
+    page_version = models.BigIntegerField()
+    clock = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "prepared API item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "kind", "locale", "base_url", "signature"], name="prepared_item_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.page_id} {self.locale} {self.signature[:8]}"

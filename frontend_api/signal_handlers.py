@@ -107,6 +107,19 @@ def on_page_published(sender, instance, **kwargs) -> None:
     except DatabaseError:
         logger.warning("could not update the reference index of page %s", instance.pk, exc_info=True)
     on_page_changed(sender, instance, **kwargs)
+    page_id = instance.pk
+    transaction.on_commit(lambda: enqueue_preparing(page_id))
+
+
+def enqueue_preparing(page_id: int) -> None:
+    """Prepares the page's API items (and its translations') in the background once the publish is
+    committed; losing this costs only speed (frontend_api.prepared builds on read)."""
+    from frontend_api.tasks import prepare_pages
+
+    try:
+        prepare_pages.enqueue([page_id])
+    except Exception:  # noqa: BLE001 - a queue outage must not fail a committed publish
+        logger.warning("could not enqueue preparing the API items of page %s", page_id, exc_info=True)
 
 
 def page_of(page_id: int | None):

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Subquery, Window
 from django.utils import timezone
 
+from frontend_api import prepared
 from frontend_api.caching import cached_answer, global_scope, page_scope, type_scope
 from frontend_api.errors import InvalidParameter, NotFound
 from frontend_api.locales import from_parameter, resolve_locale
@@ -10,7 +11,7 @@ from frontend_api.pagination import Paging
 from frontend_api.params import QueryParser
 from frontend_api.registry import ContentTypeAPI, Field
 from frontend_api.serializers.context import SerializationContext
-from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
+from frontend_api.serializers.items import ALWAYS, ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
 from frontend_api.views.base import PartnerAPIView
 from plugins.shared.models import PagePartner
 from plugins.shared.selectors import in_locale_or_fallback, with_region, with_topic
@@ -33,16 +34,21 @@ def parse_fields(parser: QueryParser, available: dict[str, Field]) -> frozenset[
     return frozenset(names) - set(ALWAYS_IN_DETAIL)
 
 
-def page_of(queryset, page: Paging) -> tuple[list, int]:
-    """The page's rows and the total count, in two queries: the ordered ids with the total as a window
-    count (the database sorts narrow rows, not whole pages, and scans once for both), then those rows."""
+def ids_of(queryset, page: Paging) -> tuple[list[int], int]:
+    """The page's ids and the total count in one query: the ordered ids with the total as a window count
+    (the database sorts narrow rows, not whole pages, and scans once for both)."""
     counted = queryset.annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count")
     rows = list(page.slice(counted))
     if not rows:
         return [], queryset.count()
-    ids = [pk for pk, _total in rows]
-    by_id = {item.pk: item for item in queryset.filter(pk__in=ids).order_by()}
-    return [by_id[pk] for pk in ids if pk in by_id], rows[0][1]
+    return [pk for pk, _total in rows], rows[0][1]
+
+
+def only(item: dict, wanted: frozenset[str] | None, always: tuple[str, ...]) -> dict:
+    """A prepared item (every field) with the fields asked for, in the same order as ever."""
+    if wanted is None:
+        return item
+    return {name: value for name, value in item.items() if name in always or name in wanted}
 
 
 class ContentListView(PartnerAPIView):
@@ -77,10 +83,9 @@ class ContentListView(PartnerAPIView):
             if region:
                 queryset = with_region(queryset, region)
             queryset = api.apply_filters(queryset, filters)
-            pages, count = page_of(queryset, page)
-            context = SerializationContext(request._request, self.partner, locale)
-            prepare(api, pages, context, detail=False, wanted=wanted)
-            results = [item_data(api, item, context, detail=False, wanted=wanted) for item in pages]
+            ids, count = ids_of(queryset, page)
+            items = prepared.list_items(api, request._request, self.partner, locale, ids)
+            results = [only(item, wanted, ALWAYS) for item in items]
             return page.envelope(request, count, results)
 
         def same_for_every_partner() -> bool:
@@ -112,9 +117,9 @@ class ContentDetailView(PartnerAPIView):
         requested = from_parameter(requested) if requested else None
         wanted = parse_fields(parser, detail_fields(api))
         variant = ("detail", pk, requested, sorted(wanted) if wanted is not None else None)
-        shown: set = set()  # the translation groups of the page and of the pages it links to
+        answer: list[prepared.Detail] = []
 
-        def build() -> dict:
+        def full_build():
             queryset = api.queryset(partner=self.partner, locale=None)
             page, fallback = (queryset.filter(pk=pk).first() if requested is None else None), False
             if page is None:
@@ -124,13 +129,16 @@ class ContentDetailView(PartnerAPIView):
                 raise NotFound(f"No {api.name} item with id {pk} is visible to this key.")
             context = SerializationContext(request._request, self.partner, page.locale.language_code)
             context.fallback = fallback
-            prepare(api, [page], context, detail=True, wanted=wanted)
-            shown.update({page.translation_key} | context.linked_translation_keys())
-            return item_data(api, page, context, detail=True, wanted=wanted)
+            prepare(api, [page], context, detail=True, wanted=None)
+            return page, fallback, context, item_data(api, page, context, detail=True, wanted=None)
+
+        def build() -> dict:
+            answer.append(prepared.detail(api, request._request, self.partner, pk, requested, full_build))
+            return only(answer[0].data, wanted, ALWAYS_IN_DETAIL)
 
         def same_for_every_partner() -> bool:
             """Neither the page nor a page it links to (in any language) is shared with particular partners."""
-            return not PagePartner.objects.filter(page__translation_key__in=shown).exists()
+            return not answer[0].shared_with_some
 
         return cached_answer(
             request._request,

@@ -6,8 +6,9 @@ and is shared with that partner -- a page shared with no partner in particular i
 
 from collections import defaultdict
 from collections.abc import Collection
+from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
@@ -36,6 +37,32 @@ def visible_to(queryset: QuerySet, partner: Partner | None) -> QuerySet:
         return queryset.filter(~shared_with_some)
     shared_with_partner = Exists(PagePartner.objects.filter(page_id=OuterRef("pk"), partner_id=partner.pk))
     return queryset.filter(~shared_with_some | shared_with_partner)
+
+
+class Facts(NamedTuple):
+    """What decides a page's visibility to one partner, as `visible_to` and `honest` read it."""
+
+    visible: bool  # visible_to(partner): live, unrestricted, shared with it (or with no one in particular)
+    honest: bool  # not recorded as a translation published with untranslated text
+    shared_with_some: bool  # shared with particular partners (so not every partner sees the same)
+
+
+def visibility_facts(page_ids: Collection[int], partner: Partner | None) -> dict[int, Facts]:
+    """The same rule as `visible_to` and `honest`, for many pages in one query: {page id: Facts} (pages
+    that do not exist are left out)."""
+    shared_with_some = Exists(PagePartner.objects.filter(page_id=OuterRef("pk")))
+    shared_with_partner = (Exists(PagePartner.objects.filter(page_id=OuterRef("pk"), partner_id=partner.pk))
+                           if partner is not None else Value(False))
+    unfinished = Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False))
+    rows = (Page.objects.filter(pk__in=list(page_ids)).order_by()
+            .annotate(is_restricted=restricted(), shared_some=shared_with_some, shared_me=shared_with_partner,
+                      unfinished=unfinished)
+            .values_list("pk", "live", "is_restricted", "shared_some", "shared_me", "unfinished"))
+    return {
+        pk: Facts(bool(live and not is_restricted and (not shared_some or shared_me)), not unfinished,
+                  bool(shared_some))
+        for pk, live, is_restricted, shared_some, shared_me, unfinished in rows
+    }
 
 
 def draft_visible_to(draft, partner: Partner) -> bool:
@@ -87,4 +114,5 @@ def is_visible_to(page, partner: Partner | None) -> bool:
     return visible_to(type(page).objects.filter(pk=page.pk), partner).exists()
 
 
-__all__ = ["ALL_PARTNERS", "audiences", "draft_visible_to", "honest", "is_visible_to", "partner_keys", "visible_to"]
+__all__ = ["ALL_PARTNERS", "Facts", "audiences", "draft_visible_to", "honest", "is_visible_to", "partner_keys",
+           "visibility_facts", "visible_to"]
