@@ -176,7 +176,9 @@ def demo_pairs() -> dict[str, list[tuple[str, str]]]:
             for item in node:
                 walk(item, key)
 
-    for path in sorted((ROOT / "plugins" / "shared" / "demo").glob("*.yaml")):
+    # Each content type's demo file (plugins/<type>/demo.yaml), then the shared snippets.
+    paths = sorted(ROOT.glob("plugins/*/demo.yaml")) + sorted((ROOT / "cms" / "tooling" / "demo").glob("*.yaml"))
+    for path in paths:
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return pairs
 
@@ -508,9 +510,11 @@ WAGTAIL_DB_QUERIES_LARGE = 100  # Wagtail's database backend takes seconds per q
 
 def postgres_url(count: int) -> str | None:
     """A PostgreSQL database for the corpus of `count` pages (created when missing), or None when
-    there is no server: BENCH_POSTGRES_URL names the server (default postgres@127.0.0.1:5432)."""
+    there is no server: BENCH_POSTGRES_URL names the server (default postgres@127.0.0.1:5432),
+    BENCH_POSTGRES_PREFIX the start of the database's name (default kh_bench; a shared server may ask
+    for a prefix per user)."""
     base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    name = f"kh_bench_search_{count}"
+    name = f"{os.environ.get('BENCH_POSTGRES_PREFIX', 'kh_bench')}_search_{count}"
     try:
         import psycopg
 
@@ -556,6 +560,8 @@ def database_size_run() -> dict:
         if not report.ok:
             raise RuntimeError(f"database rebuild failed: {report.failures}")
     pages = SearchDocument.objects.count()
+    if os.environ.get("BENCH_PREPARE_ONLY"):  # corpus and index only (to build large corpora ahead)
+        return {"vendor": connection.vendor, "pages": pages}
     mix = query_mix(QUERY_COUNT)
     hub = measure_database_queries(mix)
     wagtail_mix = mix if count <= 1000 else mix[:WAGTAIL_DB_QUERIES_LARGE]
