@@ -12,11 +12,11 @@ pages first) with simpler arithmetic.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models.functions import Length
 
 from search import analysis
 from search.highlight import Matcher, best_fragment
@@ -261,7 +261,11 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def is_known_term(term: str, locale: str) -> bool:
-    return bool(term) and SearchTerm.objects.filter(locale=locale, term=term).exists()
+    if not term:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {SearchTerm._meta.db_table} WHERE locale = %s AND term = %s", [locale, term])
+        return cursor.fetchone() is not None
 
 
 def typo_corrections(term: str, locale: str) -> set[str]:
@@ -270,13 +274,13 @@ def typo_corrections(term: str, locale: str) -> set[str]:
     if not edits:
         return set()
     # A range over the (locale, term) index: the terms beginning with the same letter.
-    rows = (
-        SearchTerm.objects.filter(locale=locale, term__gte=term[0], term__lt=chr(ord(term[0]) + 1))
-        .annotate(length=Length("term"))
-        .filter(length__gte=len(term) - edits, length__lte=len(term) + edits)
-        .values_list("term", flat=True)
-    )
-    candidates = {other for other in rows if other.startswith(term[0])}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term FROM {SearchTerm._meta.db_table} WHERE locale = %s AND term >= %s AND term < %s "
+            "AND LENGTH(term) BETWEEN %s AND %s",
+            [locale, term[0], chr(ord(term[0]) + 1), len(term) - edits, len(term) + edits],
+        )
+        candidates = {other for (other,) in cursor.fetchall() if other.startswith(term[0])}
     if term in candidates:
         return set()
     return {other for other in candidates if other != term and within_edits(term, other, edits)}
@@ -551,6 +555,39 @@ class Scorer:
         return score
 
 
+SCORING_COLUMNS = ("id", "last_published_at", "suggest", "current", "coming", *(n for n, _w in FIELD_WEIGHTS))
+
+
+def scoring_rows(ids: list[int]):
+    """What `Scorer` reads of the documents `ids`, as dicts (plain SQL: a few hundred rows per query)."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), UPSERT_CHUNK * 3):
+            chunk = ids[start : start + UPSERT_CHUNK * 3]
+            cursor.execute(
+                f"SELECT {', '.join(SCORING_COLUMNS)} FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for values in cursor.fetchall():
+                row = dict(zip(SCORING_COLUMNS, values, strict=True))
+                for name in ("current", "coming"):
+                    if isinstance(row[name], str):
+                        row[name] = json.loads(row[name])
+                yield row
+
+
+def published_timestamp(value) -> float:
+    """Seconds since the epoch of a `last_published_at` as the database driver returns it (a
+    datetime, or on SQLite the stored UTC text), 0 for none: the tie-break among equal scores."""
+    if value is None:
+        return 0.0
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.timestamp()
+
+
 def search(request) -> dict:
     """The full-text lookup, filters, facets and a first ranking in one statement, bounded to the best
     `MAX_CANDIDATES` (at least the requested window); Python scores those (the same rules as
@@ -578,20 +615,11 @@ def search(request) -> dict:
     facets = {name: sorted_counts(counter) for name, counter in facet_counts.items()}
 
     scorer = Scorer(query, corrections, request.today)
-    rows = SearchDocument.objects.filter(id__in=best).values(
-        "id",
-        "last_published_at",
-        "suggest",
-        "current",
-        "coming",
-        *(name for name, _weight in FIELD_WEIGHTS),
-    )
     scored = []
-    for row in rows.iterator(chunk_size=500):
+    for row in scoring_rows(best):
         score = scorer.score(row)
         if score > 0:
-            published = row["last_published_at"].timestamp() if row["last_published_at"] else 0
-            scored.append((-score, -published, row["id"]))
+            scored.append((-score, -published_timestamp(row["last_published_at"]), row["id"]))
     scored.sort()
 
     page = scored[request.offset : request.offset + request.limit]
