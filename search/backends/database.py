@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import json
 from collections import Counter
-from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import connection, transaction
@@ -409,7 +408,9 @@ def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, 
             conditions.append(f"{vector_column(PREFIX_FIELD)} @@ to_tsquery('simple', %s)")
             params.append(" & ".join(f"{tsquery_lexeme(w)}:*" for w in words))
         # The matches alone first (`OFFSET 0`: not merged with the filters), so PostgreSQL answers them
-        # from the GIN indices and never tests a long body's tsvector row by row.
+        # from the GIN indices and never tests a long body's tsvector row by row. The vector columns
+        # have no statistics (migration 0005): for a common word the planner would otherwise rather
+        # read every row and unpack every body's tsvector, several times slower.
         hits = f"SELECT id FROM {documents} WHERE {' OR '.join(conditions)} OFFSET 0"
         return f"{documents} d JOIN ({hits}) hits ON hits.id = d.id", "TRUE", params
     raise NotImplementedError(f"the database search engine does not support {connection.vendor}")
@@ -469,23 +470,9 @@ def full_text_ids(request, terms: list[str], *, autocomplete: str = "") -> set[i
     if not terms and not autocomplete.split():
         return set()
     sql, params = matching(request, terms, autocomplete=autocomplete)
-    with full_text_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
-
-
-@contextmanager
-def full_text_cursor():
-    """A cursor for a statement with the full-text lookup. On PostgreSQL inside a transaction that
-    rules out sequential scans: for a common word the planner would rather read every row and test
-    its tsvectors (unpacking every long body) than take the GIN indices, which answer in a fraction."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        yield cursor
 
 
 CANDIDATE, FACET_TYPE, FACET_YEAR, FACET_TAG = 0, 1, 2, 3
@@ -510,7 +497,7 @@ def candidates_and_facets(request, terms: list, prefix: str, corrections, bound:
     )
     best: list[int] = []
     facets: dict[str, Counter] = {name: Counter() for name in ("type", "topic", "region", "year")}
-    with full_text_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [*params, bound])
         for part, document_id, key, n in cursor.fetchall():
             if part == CANDIDATE:
