@@ -39,10 +39,11 @@ def mark(text: str, matcher: Matcher, max_chars: int = FRAGMENT_CHARS) -> tuple[
     wrapped in <mark>."""
     if not text:
         return "", 0
-    hits = [m for m in analysis.WORD_RE.finditer(text) if matcher.matches(m.group())]
-    if not hits:
+    words = analysis.WORD_RE.finditer(text)
+    first_hit = next((m for m in words if matcher.matches(m.group())), None)
+    if first_hit is None:
         return "", 0
-    first = hits[0].start()
+    first = first_hit.start()
     start = max(0, first - max_chars // 4)
     if start > 0:
         space = text.rfind(" ", 0, start + 1)
@@ -51,6 +52,13 @@ def mark(text: str, matcher: Matcher, max_chars: int = FRAGMENT_CHARS) -> tuple[
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > first else end
+    # The words after the fragment are never marked: only those up to its end are tested.
+    hits = [first_hit]
+    for m in words:
+        if m.start() >= end:
+            break
+        if matcher.matches(m.group()):
+            hits.append(m)
     out, pos, count = [], start, 0
     for hit in hits:
         if hit.start() < start or hit.end() > end:

@@ -3,8 +3,9 @@ OpenSearch is unreachable.
 
 It holds the same document the OpenSearch index holds (built by `search.documents`), including the
 Python-analysed terms, so German folding, stemming and decompounding work on the database too.
-Wagtail's database search backend indexes it for full-text lookup; facets, filters and visibility
-are plain SQL over these rows and their tags.
+The hub's own full-text table (migration 0005: an FTS5 table on SQLite, generated tsvector columns
+on PostgreSQL, both kept current by the database on every write of a row) answers the full-text
+lookup; facets, filters and visibility are plain SQL over these rows and their tags.
 """
 
 from django.db import models
@@ -50,6 +51,14 @@ class SearchDocument(index.Indexed, models.Model):
     class Meta:
         verbose_name = "Suchdokument"
         verbose_name_plural = "Suchdokumente"
+        # What a search filters and counts facets by, without reading the wide row (SQLite reads it
+        # `INDEXED BY` this index for every full-text match; see search.backends.database).
+        indexes = [
+            models.Index(
+                fields=["id", "locale", "type", "year", "last_published_at", "date_start", "date_end"],
+                name="search_doc_filter",
+            )
+        ]
 
     def __str__(self):
         return f"{self.type}/{self.locale}/{self.id}: {self.title}"

@@ -1,5 +1,7 @@
-"""The embedded search engine: `SearchDocument` rows, Wagtail's database search backend for the
-full-text lookup, and Python for ranking, typo tolerance, facets, highlight and suggestions.
+"""The embedded search engine: `SearchDocument` rows, the hub's own full-text table of them (FTS5 on
+SQLite, per-field tsvector columns on PostgreSQL; migration 0005) for the full-text lookup, a first
+ranking, filters and facets in one statement, and Python for the final ranking of the best few
+hundred, typo tolerance, highlight and suggestions.
 
 It answers when no `OPENSEARCH_URL` is set and while OpenSearch is unreachable. Documents carry
 the same Python-analysed terms as the OpenSearch index, so German folding, stemming and compound
@@ -10,14 +12,11 @@ pages first) with simpler arithmetic.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, TextField, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Length, StrIndex
-from django.db.models.lookups import GreaterThan
 
 from search import analysis
 from search.highlight import Matcher, best_fragment
@@ -227,9 +226,13 @@ def rebuild_vocabulary() -> int:
 
 
 def analyze_tables() -> None:
-    """Fresh planner statistics after a rebuild (PostgreSQL plans a search with none badly)."""
+    """After a rebuild: fresh planner statistics (PostgreSQL plans a search with none badly); on SQLite
+    the full-text table's segments, written document by document, merged into one."""
     from wagtail.search.models import IndexEntry
 
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FULL_TEXT_TABLE} ({FULL_TEXT_TABLE}) VALUES ('optimize')")
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -262,7 +265,11 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 
 
 def is_known_term(term: str, locale: str) -> bool:
-    return bool(term) and SearchTerm.objects.filter(locale=locale, term=term).exists()
+    if not term:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {SearchTerm._meta.db_table} WHERE locale = %s AND term = %s", [locale, term])
+        return cursor.fetchone() is not None
 
 
 def typo_corrections(term: str, locale: str) -> set[str]:
@@ -271,13 +278,13 @@ def typo_corrections(term: str, locale: str) -> set[str]:
     if not edits:
         return set()
     # A range over the (locale, term) index: the terms beginning with the same letter.
-    rows = (
-        SearchTerm.objects.filter(locale=locale, term__gte=term[0], term__lt=chr(ord(term[0]) + 1))
-        .annotate(length=Length("term"))
-        .filter(length__gte=len(term) - edits, length__lte=len(term) + edits)
-        .values_list("term", flat=True)
-    )
-    candidates = {other for other in rows if other.startswith(term[0])}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term FROM {SearchTerm._meta.db_table} WHERE locale = %s AND term >= %s AND term < %s "
+            "AND LENGTH(term) BETWEEN %s AND %s",
+            [locale, term[0], chr(ord(term[0]) + 1), len(term) - edits, len(term) + edits],
+        )
+        candidates = {other for (other,) in cursor.fetchall() if other.startswith(term[0])}
     if term in candidates:
         return set()
     return {other for other in candidates if other != term and within_edits(term, other, edits)}
@@ -286,43 +293,50 @@ def typo_corrections(term: str, locale: str) -> set[str]:
 # --- search ---------------------------------------------------------------------------------------
 
 
-def filtered(request, *, with_dates: bool = True):
-    """Documents the request may return, before full text: locale, types, visibility, topic, region, dates."""
-    documents = SearchDocument.objects.filter(locale=request.locale, type__in=request.types)
-    documents = documents.filter(
-        Exists(
-            SearchDocumentTag.objects.filter(
-                document_id=OuterRef("pk"), kind=SearchDocumentTag.PARTNER, value__in=request.audience
-            )
+FULL_TEXT_TABLE = "kulturhub_search_fulltext"  # SQLite's FTS5 table (migration 0005)
+# The fields a query word is looked up in (all parts of a compound in one of them, as `Scorer` wants),
+# and on PostgreSQL each one's generated tsvector column (migration 0005).
+FULL_TEXT_FIELDS = ("title_terms", "teaser_terms", "body_terms")
+PREFIX_FIELD = "suggest"
+
+
+def vector_column(field: str) -> str:
+    return field.removesuffix("_terms") + "_vector"
+
+
+def filter_sql(request, *, with_dates: bool = True) -> tuple[str, list]:
+    """SQL conditions on the document `d`: locale, types, visibility, topic, region, dates."""
+    tags = SearchDocumentTag._meta.db_table
+
+    def has_tag(kind: str, values: list[str]) -> tuple[str, list]:
+        marks = ", ".join(["%s"] * len(values))
+        return (
+            f"EXISTS (SELECT 1 FROM {tags} t WHERE t.document_id = d.id AND t.kind = %s AND t.value IN ({marks}))",
+            [kind, *values],
         )
-    )
-    if request.topic:
-        documents = documents.filter(
-            Exists(
-                SearchDocumentTag.objects.filter(
-                    document_id=OuterRef("pk"), kind=SearchDocumentTag.TOPIC, value=request.topic
-                )
-            )
-        )
-    if request.regions is not None:
-        documents = documents.filter(
-            Exists(
-                SearchDocumentTag.objects.filter(
-                    document_id=OuterRef("pk"), kind=SearchDocumentTag.REGION, value__in=request.regions
-                )
-            )
-        )
+
+    conditions = ["d.locale = %s", f"d.type IN ({', '.join(['%s'] * len(request.types))})"]
+    params: list = [request.locale, *request.types]
+    for kind, values in (
+        (SearchDocumentTag.PARTNER, list(request.audience)),
+        (SearchDocumentTag.TOPIC, [request.topic] if request.topic else None),
+        (SearchDocumentTag.REGION, request.regions),
+    ):
+        if values is None:
+            continue
+        if not values:  # a region without places: nothing can match
+            conditions.append("1 = 0")
+            continue
+        sql, values_params = has_tag(kind, values)
+        conditions.append(sql)
+        params += values_params
     if with_dates and request.date_from:
-        documents = documents.filter(date_end__gte=request.date_from)
+        conditions.append("d.date_end >= %s")
+        params.append(request.date_from.isoformat())
     if with_dates and request.date_to:
-        documents = documents.filter(date_start__lte=request.date_to)
-    return documents
-
-
-def content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(SearchDocument).pk
+        conditions.append("d.date_start <= %s")
+        params.append(request.date_to.isoformat())
+    return " AND ".join(conditions), params
 
 
 def fts5_phrase(word: str) -> str:
@@ -347,147 +361,155 @@ def tsquery_alternative(term) -> str:
 
 def lookup_terms(query, corrections: dict[str, set[str]]) -> list:
     """What the full-text lookup looks for, as `Scorer` counts a word: its term, a typo correction, or
-    all parts of the compound (in any field here; `Scorer` wants them in one)."""
+    all parts of the compound (a tuple: all in one field, as `Scorer` wants them)."""
     alternatives: set = set()
     for token in query.tokens:
-        alternatives.add(token.term)
-        alternatives.update(corrections.get(token.term, ()))
-        if token.parts:
-            alternatives.add(tuple(sorted(set(token.parts))) if len(token.parts) > 1 else token.parts[0])
+        alternatives.update(token_alternatives(token, corrections))
     return sorted(alternatives, key=lambda item: (isinstance(item, tuple), item))
 
 
-def full_text_sql(terms: list, autocomplete: str = "") -> tuple[str, list]:
-    """SQL selecting the ids of the documents that contain any of `terms` (a term, or a tuple of
-    terms that must all occur: the parts of a compound) or words beginning with each of the words of
-    `autocomplete`, from Wagtail's database index of `SearchDocument` (its `body` holds the analysed
-    terms, its `autocomplete` the `suggest` words). The full-text match runs first and alone: on
-    SQLite the `+` keeps the planner from walking the index entries by content type and re-running the
-    FTS5 match per entry; on PostgreSQL the GIN indices answer the `@@`."""
-    from wagtail.search.models import IndexEntry
+def token_alternatives(token, corrections: dict[str, set[str]]) -> set:
+    """One query word's alternatives for the full-text lookup (see `lookup_terms`)."""
+    alternatives: set = {token.term, *corrections.get(token.term, ())}
+    if token.parts:
+        alternatives.add(tuple(sorted(set(token.parts))) if len(token.parts) > 1 else token.parts[0])
+    return alternatives
 
-    entries = IndexEntry._meta.db_table
+
+def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, list]:
+    """(FROM clause, WHERE condition, parameters) of the documents `d` holding any of `terms` in one
+    of `FULL_TEXT_FIELDS` (a term, or a tuple of terms that must all occur in the same field: the
+    parts of a compound), or words beginning with each word of `autocomplete` in `suggest`, from the
+    hub's full-text table. Exactly the documents `Scorer` gives a score above zero, so counts and
+    facets over these matches are the scored matches.
+
+    SQLite: the FTS5 match drives the statement (its row id is the document id) and the document is
+    read through the narrow `search_doc_filter` index, never as the wide row. PostgreSQL: the GIN
+    indices of the per-field tsvector columns answer the `@@`s."""
+    documents = connection.ops.quote_name(SearchDocument._meta.db_table)
+    words = autocomplete.split()
     if connection.vendor == "sqlite":
-        fts = f"{entries}_fts"
         clauses = []
         if terms:
-            clauses.append("body : (" + " OR ".join(fts5_alternative(t) for t in terms) + ")")
-        if autocomplete.split():  # every word typed begins a word, as in Wagtail's `autocomplete()`
-            clauses.append("(" + " AND ".join(f"autocomplete : {fts5_phrase(w)}*" for w in autocomplete.split()) + ")")
-        sql = (
-            f"SELECT CAST(e.object_id AS INTEGER) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
-            f"WHERE {fts} MATCH %s AND +e.content_type_id = %s"
-        )
-        return sql, [" OR ".join(clauses), content_type_id()]
+            alternatives = " OR ".join(fts5_alternative(t) for t in terms)
+            clauses += [f"{field} : ({alternatives})" for field in FULL_TEXT_FIELDS]
+        if words:  # every word typed begins a word
+            clauses.append("(" + " AND ".join(f"{PREFIX_FIELD} : {fts5_phrase(w)}*" for w in words) + ")")
+        source = f"{FULL_TEXT_TABLE} JOIN {documents} d INDEXED BY search_doc_filter ON d.id = {FULL_TEXT_TABLE}.rowid"
+        return source, f"{FULL_TEXT_TABLE} MATCH %s", [" OR ".join(clauses)]
     if connection.vendor == "postgresql":
         conditions, params = [], []
         if terms:
-            conditions.append("e.body @@ to_tsquery(%s)")
-            params.append(" | ".join(tsquery_alternative(t) for t in terms))
-        if autocomplete.split():
-            conditions.append("e.autocomplete @@ to_tsquery('simple', %s)")
-            params.append(" & ".join(f"{tsquery_lexeme(w)}:*" for w in autocomplete.split()))
-        # `+ 0`: not the content type's index (nearly every entry) but the GIN indices of the match.
-        sql = (
-            f"SELECT e.object_id::integer FROM {entries} e "
-            f"WHERE e.content_type_id + 0 = %s AND ({' OR '.join(conditions)})"
-        )
-        return sql, [content_type_id(), *params]
+            alternatives = " | ".join(tsquery_alternative(t) for t in terms)
+            for field in FULL_TEXT_FIELDS:
+                conditions.append(f"{vector_column(field)} @@ to_tsquery('simple', %s)")
+                params.append(alternatives)
+        if words:
+            conditions.append(f"{vector_column(PREFIX_FIELD)} @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(f"{tsquery_lexeme(w)}:*" for w in words))
+        # The matches alone first (`OFFSET 0`: not merged with the filters), so PostgreSQL answers them
+        # from the GIN indices and never tests a long body's tsvector row by row. The vector columns
+        # have no statistics (migration 0005): for a common word the planner would otherwise rather
+        # read every row and unpack every body's tsvector, several times slower.
+        hits = f"SELECT id FROM {documents} WHERE {' OR '.join(conditions)} OFFSET 0"
+        return f"{documents} d JOIN ({hits}) hits ON hits.id = d.id", "TRUE", params
     raise NotImplementedError(f"the database search engine does not support {connection.vendor}")
 
 
-def matching(documents, terms: list, *, autocomplete: str = ""):
-    """`documents` restricted to those the full-text lookup finds (one statement, match first)."""
-    if not terms and not autocomplete.split():
-        return documents.none()
-    sql, params = full_text_sql(terms, autocomplete)
-    if connection.vendor == "postgresql":
-        # The matches as an array computed once, then documents by primary key: whatever the
-        # statistics say, PostgreSQL cannot turn it into a join that re-reads the matches per tag.
-        table = connection.ops.quote_name(SearchDocument._meta.db_table)
-        return documents.extra(where=[f"{table}.id = ANY(ARRAY({sql}))"], params=params)
-    return documents.filter(id__in=RawSQL(sql, params))
+def full_text_sql(terms: list, autocomplete: str = "") -> tuple[str, list]:
+    """SQL selecting the ids of the documents the full-text lookup finds (see `full_text_condition`)."""
+    source, condition, params = full_text_condition(terms, autocomplete)
+    return f"SELECT d.id FROM {source} WHERE {condition}", params
 
 
-def full_text_ids(terms: list[str], documents, *, autocomplete: str = "") -> set[int]:
-    """Ids among `documents` that contain any of `terms` (or words beginning with `autocomplete`)."""
-    return set(matching(documents, terms, autocomplete=autocomplete).values_list("id", flat=True))
-
-
-def contains_word(field: str, word: str, *, prefix: bool = False) -> Q:
-    """`field` (whitespace-separated words, padded by `padded`) holds `word` (or a word beginning so)."""
-    return Q(**{f"padded_{field}__contains": f" {word}" if prefix else f" {word} "})
-
-
-def padded(field: str):
-    return Concat(Value(" "), F(field), Value(" "), output_field=TextField())
-
-
-def database_rank(query, corrections: dict[str, set[str]], prefix: str):
-    """The ranking the database bounds the candidates with, before Python re-ranks the best of them:
-    per word of the query its best field (title 6, teaser 3, body 1) by its term, compound parts or
-    typo corrections, or the beginning of a word being typed. Cheaper than `Scorer` (no phrases, no
-    current periods; the body by the word's own term only), so the bound is generous."""
-    annotations = {f"padded_{name}": padded(name) for name in ("title_terms", "teaser_terms")}
-    if prefix:
-        annotations["padded_suggest"] = padded("suggest")
-    rank = Value(0.0, output_field=FloatField())
-    tokens = query.tokens
-    for i, token in enumerate(tokens):
-        words = [token.term, *token.parts, *sorted(corrections.get(token.term, ()))]
+def rank_sql(query, corrections: dict[str, set[str]], prefix: str) -> tuple[str, list]:
+    """The rank the database bounds the candidates with (higher is better) before Python re-ranks
+    the best of them with `Scorer`. SQLite: FTS5's bm25 with the field weights (title 6, teaser 3,
+    body 1, the beginning of a word being typed 2.4). PostgreSQL: per query word its best field by the
+    word's alternatives (title 6, teaser 3; not the body: testing its long tsvector per match costs
+    more than the whole lookup), plus 2.4 for the beginning of the word being typed. Neither knows
+    phrases or current periods (Python adds those)."""
+    prefix_weight = FIELD_WEIGHTS[0][1] * PREFIX_FACTOR
+    if connection.vendor == "sqlite":
+        weights = ", ".join(str(weight) for _name, weight in FIELD_WEIGHTS)
+        return f"-bm25({FULL_TEXT_TABLE}, {weights}, {prefix_weight})", []
+    parts, params = [], []
+    for token in query.tokens:
+        alternatives = " | ".join(
+            tsquery_alternative(t)
+            for t in sorted(token_alternatives(token, corrections), key=lambda item: (isinstance(item, tuple), item))
+        )
         whens = []
         for name, weight in FIELD_WEIGHTS[:2]:
-            condition = Q()
-            for word in words:
-                condition |= contains_word(name, word)
-            whens.append(When(condition, then=Value(weight)))
-        # The body (long) by a plain substring test of the word's own term: cheap, rarely wrong.
-        whens.append(When(GreaterThan(StrIndex("body_terms", Value(token.term)), 0), then=Value(FIELD_WEIGHTS[2][1])))
-        if prefix and i == len(tokens) - 1:
-            whens.append(
-                When(contains_word("suggest", prefix, prefix=True), then=Value(FIELD_WEIGHTS[0][1] * PREFIX_FACTOR))
-            )
-        rank = rank + Case(*whens, default=Value(0.0), output_field=FloatField())
-    return annotations, rank
+            whens.append(f"WHEN d.{vector_column(name)} @@ to_tsquery('simple', %s) THEN {weight}")
+            params.append(alternatives)
+        parts.append(f"(CASE {' '.join(whens)} ELSE 0 END)")
+    if prefix:
+        typed = f"d.{vector_column(PREFIX_FIELD)} @@ to_tsquery('simple', %s)"
+        parts.append(f"(CASE WHEN {typed} THEN {prefix_weight} ELSE 0 END)")
+        params.append(f"{tsquery_lexeme(prefix)}:*")
+    return " + ".join(parts) or "0", params
 
 
-def tags_sql() -> str:
-    """A column of a document's topic and region tags as `kind:value` lines (for facets in Python)."""
-    tags, documents = SearchDocumentTag._meta.db_table, SearchDocument._meta.db_table
-    concat = "group_concat(t.kind || ':' || t.value, '\n')"
-    if connection.vendor == "postgresql":
-        concat = "string_agg(t.kind || ':' || t.value, E'\\n')"
-    return (
-        f"SELECT {concat} FROM {tags} t WHERE t.document_id = {documents}.id "
-        f"AND t.kind IN ('{SearchDocumentTag.TOPIC}', '{SearchDocumentTag.REGION}')"
+def matching(request, terms: list, *, autocomplete: str = "", rank: tuple[str, list] = ("0", [])) -> tuple[str, list]:
+    """SQL of every document the request may return that the full-text lookup finds, as
+    (id, type, year, last_published_at, rank): one statement, the full-text match first."""
+    source, condition, match_params = full_text_condition(terms, autocomplete)
+    filters, filter_params = filter_sql(request)
+    rank_expression, rank_params = rank
+    sql = (
+        f"SELECT d.id, d.type, d.year, d.last_published_at, {rank_expression} AS rank "
+        f"FROM {source} WHERE {condition} AND {filters}"
     )
+    return sql, [*rank_params, *match_params, *filter_params]
 
 
-def candidates(request, documents, terms: list, prefix: str, corrections) -> list[tuple]:
-    """Every full-text match among `documents` as (id, type, year, tags), best first by
-    `database_rank`, newest first among equals: one statement, the match first."""
-    annotations, rank = database_rank(request.query, corrections, prefix)
-    ranked = (
-        matching(documents, terms, autocomplete=prefix)
-        .annotate(**annotations)
-        .annotate(database_rank=rank, tag_lines=RawSQL(tags_sql(), []))
-        .order_by("-database_rank", F("last_published_at").desc(nulls_last=True), "id")
-        .values_list("id", "type", "year", "tag_lines")
+def full_text_ids(request, terms: list[str], *, autocomplete: str = "") -> set[int]:
+    """Ids of the documents the request may return that contain any of `terms` (or words beginning
+    with `autocomplete`)."""
+    if not terms and not autocomplete.split():
+        return set()
+    sql, params = matching(request, terms, autocomplete=autocomplete)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+CANDIDATE, FACET_TYPE, FACET_YEAR, FACET_TAG = 0, 1, 2, 3
+
+
+def candidates_and_facets(request, terms: list, prefix: str, corrections, bound: int) -> tuple[list[int], dict]:
+    """The ids of the best `bound` matches by `rank_sql` (newest first among equals), and the facet
+    counts of every match ({"type"|"year"|"topic"|"region": Counter}): one statement, the matches
+    computed once."""
+    tags = SearchDocumentTag._meta.db_table
+    matches, params = matching(request, terms, autocomplete=prefix, rank=rank_sql(request.query, corrections, prefix))
+    sql = (
+        f"WITH m AS MATERIALIZED ({matches}) "
+        f"SELECT * FROM (SELECT {CANDIDATE}, id, NULL, 0 FROM m "
+        "ORDER BY rank DESC, last_published_at DESC NULLS LAST, id LIMIT %s) best "
+        f"UNION ALL SELECT {FACET_TYPE}, NULL, type, COUNT(*) FROM m GROUP BY type "
+        f"UNION ALL SELECT {FACET_YEAR}, NULL, CAST(year AS TEXT), COUNT(*) FROM m "
+        "WHERE year IS NOT NULL GROUP BY year "
+        f"UNION ALL SELECT {FACET_TAG}, NULL, t.kind || ':' || t.value, COUNT(*) FROM m CROSS JOIN {tags} t "
+        f"WHERE t.document_id = m.id AND t.kind IN ('{SearchDocumentTag.TOPIC}', '{SearchDocumentTag.REGION}') "
+        "GROUP BY t.kind, t.value"
     )
-    return list(ranked)
-
-
-def count_facets(matches, sorted_counts) -> dict:
-    """Facets of (id, type, year, tags) matches."""
-    counts: dict[str, Counter] = {name: Counter() for name in ("type", "topic", "region", "year")}
-    for _id, type_name, year, tag_lines in matches:
-        counts["type"][type_name] += 1
-        if year is not None:
-            counts["year"][year] += 1
-        for line in (tag_lines or "").splitlines():
-            kind, _sep, value = line.partition(":")
-            counts[kind][value] += 1
-    return {name: sorted_counts(counter) for name, counter in counts.items()}
+    best: list[int] = []
+    facets: dict[str, Counter] = {name: Counter() for name in ("type", "topic", "region", "year")}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, bound])
+        for part, document_id, key, n in cursor.fetchall():
+            if part == CANDIDATE:
+                best.append(document_id)
+            elif part == FACET_TYPE:
+                facets["type"][key] = n
+            elif part == FACET_YEAR:
+                facets["year"][int(key)] = n
+            else:
+                kind, _sep, value = key.partition(":")
+                facets[kind][value] = n
+    return best, facets
 
 
 def in_periods(periods: list[dict], day: datetime.date) -> bool:
@@ -543,51 +565,72 @@ class Scorer:
         return score
 
 
+SCORING_COLUMNS = ("id", "last_published_at", "suggest", "current", "coming", *(n for n, _w in FIELD_WEIGHTS))
+
+
+def scoring_rows(ids: list[int]):
+    """What `Scorer` reads of the documents `ids`, as dicts (plain SQL: a few hundred rows per query)."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), UPSERT_CHUNK * 3):
+            chunk = ids[start : start + UPSERT_CHUNK * 3]
+            cursor.execute(
+                f"SELECT {', '.join(SCORING_COLUMNS)} FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for values in cursor.fetchall():
+                row = dict(zip(SCORING_COLUMNS, values, strict=True))
+                for name in ("current", "coming"):
+                    if isinstance(row[name], str):
+                        row[name] = json.loads(row[name])
+                yield row
+
+
+def published_timestamp(value) -> float:
+    """Seconds since the epoch of a `last_published_at` as the database driver returns it (a
+    datetime, or on SQLite the stored UTC text), 0 for none: the tie-break among equal scores."""
+    if value is None:
+        return 0.0
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.timestamp()
+
+
 def search(request) -> dict:
-    """Full-text lookup and a first ranking in the database, bounded to the best `MAX_CANDIDATES`;
-    Python scores those (the same rules as OpenSearch's query) for the order, highlight and score.
-    `count` and the facets count every scored match while the matches fit the bound; beyond it they
-    count every full-text match in SQL (a document matching only one part of a compound or only a
-    typo's neighbour counts there, although the scoring might not rank it)."""
+    """The full-text lookup, filters, facets and a first ranking in one statement, bounded to the best
+    `MAX_CANDIDATES` (at least the requested window); Python scores those (the same rules as
+    OpenSearch's query) for the order, highlight and score.
+
+    Exact: `count` and the facets count every match (the lookup finds exactly the documents `Scorer`
+    scores above zero). Bounded: beyond `MAX_CANDIDATES` matches, the order considers phrases and
+    current/upcoming periods only among the candidates the database ranks best."""
     from search.queries import empty_facets, sorted_counts
 
     query = request.query
+    if not query.tokens:  # nothing `Scorer` could count
+        return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
     corrections = {t.term: typo_corrections(t.term, request.locale) for t in query.tokens}
     # The last word counts as the beginning of a word only when it is no indexed word itself (the
     # visitor is still typing): prefix lookups are the slowest part of the database engine.
     prefix = query.prefix if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else ""
-    if prefix and query.tokens and is_known_term(query.tokens[-1].term, request.locale):
+    if prefix and is_known_term(query.tokens[-1].term, request.locale):
         prefix = ""
-    documents = filtered(request)
-    matches = candidates(request, documents, lookup_terms(query, corrections), prefix, corrections)
-    if not matches:
-        return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
     bound = max(MAX_CANDIDATES, request.offset + request.limit)
-    bounded = len(matches) > bound
+    best, facet_counts = candidates_and_facets(request, lookup_terms(query, corrections), prefix, corrections, bound)
+    if not best:
+        return {"count": 0, "engine": "database", "results": [], "facets": empty_facets()}
+    count = sum(facet_counts["type"].values())
+    facets = {name: sorted_counts(counter) for name, counter in facet_counts.items()}
 
     scorer = Scorer(query, corrections, request.today)
-    rows = SearchDocument.objects.filter(id__in=[match[0] for match in matches[:bound]]).values(
-        "id",
-        "last_published_at",
-        "suggest",
-        "current",
-        "coming",
-        *(name for name, _weight in FIELD_WEIGHTS),
-    )
     scored = []
-    for row in rows.iterator(chunk_size=500):
+    for row in scoring_rows(best):
         score = scorer.score(row)
         if score > 0:
-            published = row["last_published_at"].timestamp() if row["last_published_at"] else 0
-            scored.append((-score, -published, row["id"]))
+            scored.append((-score, -published_timestamp(row["last_published_at"]), row["id"]))
     scored.sort()
-    if bounded:
-        counted = matches
-    else:
-        found = {entry[2] for entry in scored}
-        counted = [match for match in matches if match[0] in found]
-    count = len(counted)
-    facets = count_facets(counted, sorted_counts)
 
     page = scored[request.offset : request.offset + request.limit]
     details = {
@@ -641,7 +684,7 @@ def suggest(request) -> list[dict]:
     words = analysis.fold_prefix(request.query.text, request.locale)
     if not words:
         return []
-    ids = full_text_ids([], filtered(request), autocomplete=" ".join(words))
+    ids = full_text_ids(request, [], autocomplete=" ".join(words))
     rows = SearchDocument.objects.filter(id__in=ids).values("id", "type", "title", "suggest")
     fold = analysis.fold_german if analysis.base_language(request.locale) == "de" else analysis.fold_plain
     ranked = []

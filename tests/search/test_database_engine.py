@@ -1,9 +1,9 @@
-"""The embedded database engine at scale: the typo vocabulary kept current as editors publish,
-unpublish and delete, candidates bounded in the database that still find the best match, and the
-full-text match running first in the query plan."""
+"""The embedded database engine at scale: the typo vocabulary and the hub's full-text table kept
+current as editors publish, unpublish and delete, candidates bounded in the database that still find
+the best match, and the full-text match running first in the query plan."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from plugins.projects.factories import ProjectPageFactory
 from search import queries
@@ -81,7 +81,7 @@ def test_bounded_candidates_still_find_the_best_match(corpus, monkeypatch):
     monkeypatch.setattr(database, "MAX_CANDIDATES", 1)
     answer = search("Lichtspielhaus", limit=1)
     assert ids(answer) == [corpus["lichtspiel_title"].pk]
-    assert answer["count"] == 3  # beyond the bound: every full-text match, counted in SQL
+    assert answer["count"] == 3  # beyond the bound: every match, counted in SQL
     assert answer["facets"] == search("Lichtspielhaus")["facets"]
 
 
@@ -114,14 +114,96 @@ def test_visibility_holds_beyond_the_bound(corpus, monkeypatch):
     assert search("Theaterwerkstatt")["count"] == 0
 
 
+# --- the hub's full-text table ----------------------------------------------------------------------
+
+
+def found(*terms, autocomplete=""):
+    """Ids the hub's full-text table finds for `terms` (any field) or the beginning `autocomplete`."""
+    sql, params = database.full_text_sql(list(terms), autocomplete)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_full_text_table_follows_publish_unpublish_and_delete():
+    page = ProjectPageFactory(title="Kulturscheune Oderbruch")
+    assert found("oderbruch") == {page.pk}
+    assert page.pk in found(autocomplete="oderb")
+    page.title = "Kulturscheune Uckermark"
+    page.save_revision().publish()
+    assert found("oderbruch") == set()
+    assert found("uckermark") == {page.pk}
+    page.unpublish()
+    assert found("uckermark") == set()
+    page.save_revision().publish()
+    assert found("uckermark") == {page.pk}
+    page.delete()
+    assert found("uckermark") == set()
+    assert search("Uckermark")["count"] == 0
+
+
+def test_the_full_text_table_matches_the_documents_after_a_rebuild(corpus):
+    from search import indexing
+
+    report = indexing.rebuild_database()
+    assert report.ok, report.failures
+    for document in SearchDocument.objects.all():
+        for term in {*document.title_terms.split()[:3], *document.body_terms.split()[-2:]}:
+            assert document.id in found(term), (document, term)
+    if connection.vendor == "sqlite":  # FTS5 checks its index against the documents it was built from
+        with connection.cursor() as cursor:
+            table = database.FULL_TEXT_TABLE
+            cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+    assert ids(search("Lichtspielhaus"))[0] == corpus["lichtspiel_title"].pk
+
+
+def test_compound_parts_count_only_together_in_one_field(corpus):
+    # What the count and the facets count is what the ranking scores: every part of a compound in
+    # the same field (as on OpenSearch), not one part in the title and another in the body.
+    answer = search("Mikroförderung")
+    assert answer["count"] == len(answer["results"]) == 3
+    assert sum(answer["facets"]["type"].values()) == answer["count"]
+
+
+def test_a_typo_and_a_compound_find_the_best_match_under_a_tiny_bound(corpus, monkeypatch):
+    unbounded = ids(search("Kreativwirtschft"))
+    monkeypatch.setattr(database, "MAX_CANDIDATES", 1)
+    answer = search("Kreativwirtschft", limit=1)
+    assert ids(answer) == unbounded[:1] == [corpus["kreativ_goerlitz"].pk]
+    assert answer["count"] == len(unbounded)
+
+
 # --- the query plan -------------------------------------------------------------------------------------
+
+
+def search_statement(q: str) -> tuple[str, list]:
+    request = queries.build_request(q, partner=None, locale="de")
+    corrections = {t.term: database.typo_corrections(t.term, "de") for t in request.query.tokens}
+    terms = database.lookup_terms(request.query, corrections)
+    return database.matching(request, terms, rank=database.rank_sql(request.query, corrections, ""))
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
 def test_sqlite_runs_the_full_text_match_first(corpus):
-    sql, params = database.full_text_sql(["netzwerk", "soziokultur"])
+    sql, params = search_statement("Netzwerk Soziokultur")
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = [row[-1] for row in cursor.fetchall()]
     assert "VIRTUAL TABLE" in plan[0]  # the FTS5 match drives the statement
-    assert all("content_type" not in step for step in plan)  # no walk of entries by content type
+    # each match's document through the narrow index (never the wide row, never a scan)
+    assert any("COVERING INDEX search_doc_filter" in step for step in plan)
+    assert not any(step.startswith("SCAN d") for step in plan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_postgresql_answers_the_full_text_match_from_the_gin_indices(corpus):
+    # On a few dozen rows the planner rightly prefers reading the table; with sequential scans
+    # ruled out it must still find every field's match through that field's GIN index.
+    sql, params = database.full_text_sql(["netzwerk", ("kultur", "sozio")], "netz")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for column in ("title_vector", "teaser_vector", "body_vector", "suggest_vector"):
+        assert f"searchdocument_{column}" in plan, plan
+    assert "Seq Scan" not in plan
