@@ -26,6 +26,7 @@ from search.models import SearchDocument, SearchDocumentTag, SearchTerm
 FIELD_WEIGHTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
 PARTS_FACTOR = 0.7
 FUZZY_FACTOR = 0.5
+SYNONYM_FACTOR = 0.9
 PREFIX_FACTOR = 0.4
 PHRASE_BONUS = {"title_terms": 4.0, "teaser_terms": 2.0, "body_terms": 1.5}
 CURRENT_FACTOR = 1.6
@@ -354,6 +355,7 @@ def lookup_terms(query, corrections: dict[str, set[str]]) -> list:
         alternatives.update(corrections.get(token.term, ()))
         if token.parts:
             alternatives.add(tuple(sorted(set(token.parts))) if len(token.parts) > 1 else token.parts[0])
+    alternatives.update(tuning_terms(query))
     return sorted(alternatives, key=lambda item: (isinstance(item, tuple), item))
 
 
@@ -435,6 +437,7 @@ def database_rank(query, corrections: dict[str, set[str]], prefix: str):
     tokens = query.tokens
     for i, token in enumerate(tokens):
         words = [token.term, *token.parts, *sorted(corrections.get(token.term, ()))]
+        words += [phrase.word or phrase.indexed for phrase in query.alternatives_of(i)]
         whens = []
         for name, weight in FIELD_WEIGHTS[:2]:
             condition = Q()
@@ -467,6 +470,7 @@ def candidates(request, documents, terms: list, prefix: str, corrections) -> lis
     """Every full-text match among `documents` as (id, type, year, tags), best first by
     `database_rank`, newest first among equals: one statement, the match first."""
     annotations, rank = database_rank(request.query, corrections, prefix)
+    documents = with_phrases(documents, request.query)
     ranked = (
         matching(documents, terms, autocomplete=prefix)
         .annotate(**annotations)
@@ -504,13 +508,18 @@ class Scorer:
         self.today = today
         self.phrase = " ".join(query.terms) if len(query.terms) >= 2 else ""
 
-    def token_score(self, token, fields: dict[str, str], last: bool, suggest: str) -> float:
-        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies)."""
+    def token_score(
+        self, token, fields: dict[str, str], last: bool, suggest: str, alternatives: tuple = ()
+    ) -> float:
+        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies);
+        `alternatives`: phrases a synonym entry lets stand for the word."""
         best = 0.0
         for name, weight in FIELD_WEIGHTS:
             terms = fields[name]
             if f" {token.term} " in terms:
                 factor = 1.0
+            elif alternatives and any(phrase_in(phrase, terms) for phrase in alternatives):
+                factor = SYNONYM_FACTOR
             elif token.parts and all(f" {part} " in terms for part in token.parts):
                 factor = PARTS_FACTOR
             elif any(f" {fix} " in terms for fix in self.corrections.get(token.term, ())):
@@ -525,8 +534,13 @@ class Scorer:
     def score(self, row: dict) -> float:
         fields = {name: f" {row[name]} " for name, _weight in FIELD_WEIGHTS}
         suggest = " " + row["suggest"]
+        if not has_phrases(self.query, fields):
+            return 0.0
         tokens = self.query.tokens
-        scores = [self.token_score(t, fields, i == len(tokens) - 1, suggest) for i, t in enumerate(tokens)]
+        scores = [
+            self.token_score(t, fields, i == len(tokens) - 1, suggest, self.query.alternatives_of(i))
+            for i, t in enumerate(tokens)
+        ]
         matched = sum(1 for s in scores if s)
         if not matched:
             return 0.0
@@ -541,6 +555,40 @@ class Scorer:
         elif in_periods(row["coming"], self.today):
             score *= COMING_FACTOR
         return score
+
+
+# --- editors' tuning: synonyms and quoted phrases -------------------------------------------------------
+
+
+def lookup_form(phrase):
+    """A phrase for the full-text lookup: its one word's term, or all its terms (`Scorer` wants them
+    in order, in one field)."""
+    return phrase.word or tuple(phrase.terms)
+
+
+def tuning_terms(query) -> set:
+    """What the lookup looks for besides the words: the synonyms' forms and the quoted phrases."""
+    found = {lookup_form(phrase) for _covered, alternatives in query.synonyms for phrase in alternatives}
+    found.update(lookup_form(phrase) for phrase in query.phrases)
+    return found
+
+
+def with_phrases(documents, query):
+    """`documents` restricted to those holding every quoted phrase's words (`Scorer` checks their order)."""
+    for phrase in query.phrases:
+        documents = matching(documents, [lookup_form(phrase)])
+    return documents
+
+
+def has_phrases(query, fields: dict[str, str]) -> bool:
+    """Every quoted phrase stands, in order, in one of the `fields` (terms padded with spaces)."""
+    return all(any(phrase_in(phrase, text) for text in fields.values()) for phrase in query.phrases)
+
+
+def phrase_in(phrase, terms: str) -> bool:
+    """`phrase` stands in `terms` (a field's terms padded with spaces): its one word's term, or its
+    run of terms in order (as OpenSearch's `match_phrase` on the field)."""
+    return f" {phrase.word or phrase.indexed} " in terms
 
 
 def search(request) -> dict:
