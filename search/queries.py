@@ -42,6 +42,9 @@ class ParsedQuery:
     prefix: str = ""
     phrases: list[analysis.Phrase] = field(default_factory=list)
     synonyms: list[tuple[tuple[int, ...], tuple[analysis.Phrase, ...]]] = field(default_factory=list)
+    #: the words' terms as a `*_terms` field holds them together (compound parts after each word): the
+    #: phrase a page containing the query as written matches
+    indexed: str = ""
 
     @classmethod
     def parse(cls, text: str, language: str, *, expand: bool = True) -> ParsedQuery:
@@ -76,6 +79,7 @@ class ParsedQuery:
             prefix=folded[-1] if folded else "",
             phrases=phrases,
             synonyms=synonyms,
+            indexed=" ".join(term for token in tokens for term in (token.term, *token.parts)),
         )
 
     @property
@@ -221,6 +225,16 @@ def opensearch_can_answer(request: SearchRequest) -> bool:
 
 
 def run(request: SearchRequest) -> dict:
+    """A validated request on the engine that can answer, with a corrected query (`suggestion`, or
+    None) when it finds little."""
+    from search import spelling
+
+    answer = engine_search(request)
+    answer["suggestion"] = spelling.suggestion(request, answer["count"], engine_search)
+    return answer
+
+
+def engine_search(request: SearchRequest) -> dict:
     """A validated request on OpenSearch when it can answer, else on the database."""
     from search.backends import database
 

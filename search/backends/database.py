@@ -24,7 +24,7 @@ from search.highlight import Matcher, best_fragment
 from search.models import SearchDocument, SearchDocumentTag, SearchTerm
 
 FIELD_WEIGHTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
-PARTS_FACTOR = 0.7
+PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
 SYNONYM_FACTOR = 0.9
 PREFIX_FACTOR = 0.4
@@ -506,7 +506,7 @@ class Scorer:
         self.query = query
         self.corrections = corrections
         self.today = today
-        self.phrase = " ".join(query.terms) if len(query.terms) >= 2 else ""
+        self.phrase = query.indexed if len(query.terms) >= 2 else ""
 
     def token_score(
         self, token, fields: dict[str, str], last: bool, suggest: str, alternatives: tuple = ()

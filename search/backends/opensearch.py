@@ -21,7 +21,7 @@ from search.documents import mapping
 from search.highlight import Matcher, best_fragment, mark
 
 FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
-PARTS_FACTOR = 0.7
+PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
 SYNONYM_FACTOR = 0.9
 PHRASE_BOOSTS = (("title_terms", 8.0), ("teaser_terms", 4.0), ("body_terms", 3.0))
@@ -192,7 +192,7 @@ def text_query(query) -> dict:
                     )
         if len(query.terms) >= 2:
             for field, boost in PHRASE_BOOSTS:
-                should.append({"match_phrase": {field: {"query": terms, "boost": boost}}})
+                should.append({"match_phrase": {field: {"query": query.indexed, "boost": boost}}})
     should.append(
         {
             "multi_match": {
