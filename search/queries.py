@@ -195,7 +195,8 @@ def search(
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
     "results": [{"id","type","locale","title","teaser","url","highlight","score"}],
-    "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}}; visibility of `partner`
+    "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}, "suggestion": str|None};
+    visibility of `partner`
     (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input."""
     request = build_request(
         q,

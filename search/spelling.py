@@ -3,7 +3,8 @@
 Each word the locale's vocabulary does not know is replaced by the closest indexed term (same first
 letter, few edits, the commonest first), written as it stands in a page visible to everyone: the
 vocabulary holds analysed terms (stems), a visitor wants words. Pages only some partners may see
-never lend a word, and the corrected query is offered only when it finds more for the asking key.
+never lend a word, and the corrected query is offered only when it finds something (and no less)
+for the asking key.
 """
 
 from __future__ import annotations
@@ -116,4 +117,4 @@ def suggestion(request, count: int, search) -> str | None:
     from search.queries import ParsedQuery
 
     again = dataclasses.replace(request, query=ParsedQuery.parse(text, request.locale), limit=1, offset=0)
-    return text if search(again)["count"] > count else None
+    return text if search(again)["count"] >= max(1, count) else None
