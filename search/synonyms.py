@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from search import analysis
 
 MAX_ENTRY_LENGTH = 500
@@ -45,11 +47,16 @@ def parse_entry(text: str, language: str) -> Entry:
     """`a, b, c` (two-way) or `a => b, c` (one-way); raises InvalidEntry naming what is wrong."""
     text = (text or "").strip()
     if not text:
-        raise InvalidEntry("The entry is empty: give two or more words separated by commas, e.g. \"KI, Künstliche Intelligenz\".")
+        raise InvalidEntry(
+            _("The entry is empty: give two or more forms separated by commas, e.g. “KI, Künstliche Intelligenz”.")
+        )
     if len(text) > MAX_ENTRY_LENGTH:
-        raise InvalidEntry(f"The entry is too long ({len(text)} characters, at most {MAX_ENTRY_LENGTH}).")
+        raise InvalidEntry(
+            _("The entry is too long (%(length)s characters, at most %(maximum)s).")
+            % {"length": len(text), "maximum": MAX_ENTRY_LENGTH}
+        )
     if text.count(ONE_WAY) > 1:
-        raise InvalidEntry(f"Use \"{ONE_WAY}\" at most once: \"a => b, c\" makes a find b and c.")
+        raise InvalidEntry(_("Use “=>” at most once: “a => b, c” makes a search for a find b and c."))
     if ONE_WAY in text:
         left, right = text.split(ONE_WAY)
         sources, targets = forms(left), forms(right)
@@ -57,17 +64,20 @@ def parse_entry(text: str, language: str) -> Entry:
     else:
         sources = targets = forms(text)
         two_way = True
-    for form in {*sources, *targets}:
+    for form in dict.fromkeys([*sources, *targets]):
         if not form:
-            raise InvalidEntry(f"Empty form in {text!r}: every form between commas needs a word.")
+            raise InvalidEntry(
+                _("An empty form in “%(entry)s”: every form between commas needs a word.") % {"entry": text}
+            )
         if not analysis.analyze(form, language):
-            raise InvalidEntry(f"{form!r} has no searchable word (only stopwords or punctuation).")
+            raise InvalidEntry(
+                _("“%(form)s” has no searchable word (only stopwords or punctuation).") % {"form": form}
+            )
     if two_way and len({key(source, language) for source in sources}) < 2:
         raise InvalidEntry(
-            f"{text!r} names only one form: list two or more, separated by commas, or use \"a => b\"."
+            _("“%(entry)s” names only one form: list two or more, separated by commas, or use “a => b”.")
+            % {"entry": text}
         )
-    if not two_way and not (sources and targets):
-        raise InvalidEntry(f"{text!r}: a one-way entry needs forms on both sides of \"{ONE_WAY}\".")
     return Entry(tuple(sources), tuple(targets), two_way)
 
 
