@@ -176,7 +176,10 @@ def demo_pairs() -> dict[str, list[tuple[str, str]]]:
             for item in node:
                 walk(item, key)
 
-    for path in sorted((ROOT / "plugins" / "shared" / "demo").glob("*.yaml")):
+    # The demo content lives beside each type (plugins/<type>/demo.yaml) and the shared snippets'
+    # in cms/tooling/demo/.
+    paths = [*(ROOT / "plugins").glob("*/demo.yaml"), *(ROOT / "cms" / "tooling" / "demo").glob("*.yaml")]
+    for path in sorted(paths):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return pairs
 
