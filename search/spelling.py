@@ -82,20 +82,24 @@ def readable_word(term: str, request) -> str | None:
     return forms.most_common(1)[0][0] if forms else None
 
 
-def is_known(term: str, locale: str) -> bool:
+def known_terms(terms, locale: str) -> set[str]:
+    """Those of `terms` the locale's vocabulary holds (one query)."""
     from search.models import SearchTerm
 
-    return SearchTerm.objects.filter(locale=locale, term=term, documents__gt=0).exists()
+    rows = SearchTerm.objects.filter(locale=locale, term__in=list(terms), documents__gt=0)
+    return set(rows.values_list("term", flat=True))
 
 
 def corrected_text(request) -> str | None:
     """The query text with every unknown word replaced by its closest readable one; None if none is."""
     text = request.query.text
     language = analysis.base_language(request.locale)
+    matches = [(match, analysis.analyze_word(match.group(0), language)) for match in analysis.WORD_RE.finditer(text)]
+    unknown = {token.term for _match, token in matches if token is not None and edits_for(token.term)}
+    unknown -= known_terms(unknown, request.locale) if unknown else set()
     pieces, position, changed = [], 0, False
-    for match in analysis.WORD_RE.finditer(text):
-        token = analysis.analyze_word(match.group(0), language)
-        if token is None or is_known(token.term, request.locale):
+    for match, token in matches:
+        if token is None or token.term not in unknown:
             continue
         for candidate in closest_terms(token.term, request.locale):
             word = readable_word(candidate, request)
