@@ -284,7 +284,9 @@ def search_parameters() -> list[OpenApiParameter]:
             "q",
             {"type": "string", "minLength": 1, "maxLength": 200},
             required=True,
-            description="Search text, 1 to 200 characters after trimming (otherwise 400 naming q).",
+            description="Search text, 1 to 200 characters after trimming (otherwise 400 naming q). A part in "
+            "double quotes (`\"lokale Vernetzung\" Westfalen`) must occur as that phrase (case, umlauts and "
+            "endings aside); the editors' synonyms and abbreviations apply to the other words.",
         ),
         locale_parameter("Language to search in."),
         ACCEPT_LANGUAGE,

@@ -336,3 +336,36 @@ def fuzzy_edits(term: str) -> int:
 
 
 FUZZINESS = "AUTO:5,8"
+
+
+# --- phrases --------------------------------------------------------------------------------------
+
+QUOTES_RE = re.compile(r"[\"„“”«»]([^\"„“”«»]*)[\"„“”«»]")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must stand together: their terms in order, and `indexed`, the run of terms a
+    `*_terms` field holds for these words (each word's term followed by its compound parts, stopwords
+    left out), so a phrase test is a substring test there and a `match_phrase` in OpenSearch."""
+
+    text: str
+    terms: tuple[str, ...]
+    indexed: str
+
+    @property
+    def word(self) -> str | None:
+        """The term of a one-word phrase (found as that word alone), else None."""
+        return self.terms[0] if len(self.terms) == 1 else None
+
+
+def phrase(text: str, language: str) -> Phrase:
+    tokens = analyze(text, language)
+    return Phrase(text, tuple(token.term for token in tokens), index_terms(text, language))
+
+
+def split_quoted(text: str) -> tuple[str, list[str]]:
+    """(the text outside quotes, the quoted parts): `"lokale Vernetzung" Westfalen` ->
+    (` Westfalen`, [`lokale Vernetzung`]). An unpaired quote is no quote (a plain character)."""
+    quoted = [m.group(1) for m in QUOTES_RE.finditer(text or "")]
+    return QUOTES_RE.sub(" ", text or ""), quoted

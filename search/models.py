@@ -9,6 +9,7 @@ lookup; facets, filters and visibility are plain SQL over these rows and their t
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 
@@ -143,3 +144,46 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return f"{self.locale}: {self.term} ({self.documents})"
+
+
+def language_choices():
+    from plugins.shared.languages import content_languages
+
+    names = {"de": _("German"), "en": _("English")}
+    return [(code, names.get(code, code)) for code in content_languages()]
+
+
+class SearchSynonym(models.Model):
+    """One synonym or abbreviation entry of a language's search (see `search.synonyms`): `a, b, c`
+    (two-way) or `a => b` (one-way). Applied when a query is parsed; no reindex needed."""
+
+    language = models.CharField(_("Language"), max_length=16, choices=language_choices, default="de")
+    terms = models.CharField(
+        _("Words"),
+        max_length=500,
+        help_text=_(
+            "Forms that find each other, separated by commas (two-way), e.g. “NRW, Nordrhein-Westfalen”; "
+            "or “a => b” when a search for a should also find b but not the other way round. A form of "
+            "several words is found only as that phrase. Case and umlauts do not matter."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Search synonym")
+        verbose_name_plural = _("Search synonyms")
+        ordering = ["language", "terms"]
+        indexes = [models.Index(fields=["language", "updated_at"])]
+
+    def __str__(self):
+        return self.terms
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from search.synonyms import InvalidEntry, parse_entry
+
+        try:
+            parse_entry(self.terms, self.language)
+        except InvalidEntry as exc:
+            raise ValidationError({"terms": str(exc)}) from None

@@ -31,23 +31,70 @@ MAX_WINDOW = 1000
 
 @dataclass
 class ParsedQuery:
-    """The visitor's words through the index analysis; the last word may still be being typed."""
+    """The visitor's words through the index analysis; the last word may still be being typed.
+
+    `phrases`: the quoted parts, each required as a phrase; `synonyms`: (positions in `tokens` of
+    the words a synonym entry covers, the phrases any of which may stand for them)."""
 
     text: str
     language: str
     tokens: list[analysis.Token]
     prefix: str = ""
+    phrases: list[analysis.Phrase] = field(default_factory=list)
+    synonyms: list[tuple[tuple[int, ...], tuple[analysis.Phrase, ...]]] = field(default_factory=list)
+    #: the words' terms as a `*_terms` field holds them together (compound parts after each word): the
+    #: phrase a page containing the query as written matches
+    indexed: str = ""
 
     @classmethod
-    def parse(cls, text: str, language: str) -> ParsedQuery:
+    def parse(cls, text: str, language: str, *, expand: bool = True) -> ParsedQuery:
         language = analysis.base_language(language)
-        tokens = analysis.analyze(text, language)
-        folded = analysis.fold_prefix(text, language)
-        return cls(text=text, language=language, tokens=tokens, prefix=folded[-1] if folded else "")
+        tokens: list[analysis.Token] = []
+        runs: list[list[int]] = []  # positions of the words outside quotes, run by run
+        phrases: list[analysis.Phrase] = []
+        position = 0
+        for match in analysis.QUOTES_RE.finditer(text):
+            before = analysis.analyze(text[position : match.start()], language)
+            runs.append(list(range(len(tokens), len(tokens) + len(before))))
+            tokens += before
+            quoted = analysis.phrase(match.group(1), language)
+            if quoted.terms:
+                phrases.append(quoted)
+            tokens += analysis.analyze(match.group(1), language)
+            position = match.end()
+        rest = analysis.analyze(text[position:], language)
+        runs.append(list(range(len(tokens), len(tokens) + len(rest))))
+        tokens += rest
+        synonyms = []
+        if expand:
+            table = synonym_table(language)
+            for run in runs:
+                for covered, alternatives in table.expand([tokens[i].term for i in run]):
+                    synonyms.append((tuple(run[i] for i in covered), alternatives))
+        folded = analysis.fold_prefix(text[position:], language)
+        return cls(
+            text=text,
+            language=language,
+            tokens=tokens,
+            prefix=folded[-1] if folded else "",
+            phrases=phrases,
+            synonyms=synonyms,
+            indexed=" ".join(term for token in tokens for term in (token.term, *token.parts)),
+        )
 
     @property
     def terms(self) -> list[str]:
         return list(dict.fromkeys(token.term for token in self.tokens))
+
+    def alternatives_of(self, position: int) -> tuple[analysis.Phrase, ...]:
+        """The phrases a synonym entry lets stand for the word at `position` of `tokens`."""
+        return next((found for covered, found in self.synonyms if position in covered), ())
+
+
+def synonym_table(language: str):
+    from search import synonyms
+
+    return synonyms.table(language)
 
 
 @dataclass
@@ -148,7 +195,8 @@ def search(
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
     "results": [{"id","type","locale","title","teaser","url","highlight","score"}],
-    "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}}; visibility of `partner`
+    "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}, "suggestion": str|None};
+    visibility of `partner`
     (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input."""
     request = build_request(
         q,
@@ -178,6 +226,16 @@ def opensearch_can_answer(request: SearchRequest) -> bool:
 
 
 def run(request: SearchRequest) -> dict:
+    """A validated request on the engine that can answer, with a corrected query (`suggestion`, or
+    None) when it finds little."""
+    from search import spelling
+
+    answer = engine_search(request)
+    answer["suggestion"] = spelling.suggestion(request, answer["count"], engine_search)
+    return answer
+
+
+def engine_search(request: SearchRequest) -> dict:
     """A validated request on OpenSearch when it can answer, else on the database."""
     from search.backends import database
 
@@ -200,7 +258,7 @@ def suggest(q: str, *, partner, locale: str, limit: int = 8) -> list[dict]:
     if not 1 <= limit <= MAX_SUGGEST_LIMIT:
         raise InvalidQuery("limit", f"limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}")
     request = SearchRequest(
-        query=ParsedQuery.parse(text, locale),
+        query=ParsedQuery.parse(text, locale, expand=False),
         locale=locale,
         audience=audience_of(partner),
         types=registry.types(),

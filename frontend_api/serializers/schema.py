@@ -181,6 +181,11 @@ class SearchSerializer(serializers.Serializer):
     engine = serializers.ChoiceField(choices=["opensearch", "database"])
     results = SearchResultSerializer(many=True)
     facets = FacetsSerializer()
+    suggestion = serializers.CharField(
+        allow_null=True,
+        help_text="A corrected query (\"did you mean\") when this one found fewer than 3 results and the "
+        "correction finds more; null otherwise",
+    )
 
 
 class SuggestionSerializer(serializers.Serializer):

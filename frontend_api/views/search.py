@@ -42,7 +42,8 @@ class SearchView(PartnerAPIView):
         tags=["search"],
         description="Ranked by relevance, with highlighted snippets and facet counts (per type, topic and "
         "region) "
-        "over everything the key may see that matches.",
+        "over everything the key may see that matches. `suggestion` is a corrected query when this one "
+        "found fewer than 3 results (null otherwise).",
         parameters=search_parameters(),
         responses={
             200: schema.SearchSerializer,

@@ -23,8 +23,9 @@ from search.highlight import Matcher, best_fragment
 from search.models import SearchDocument, SearchDocumentTag, SearchTerm
 
 FIELD_WEIGHTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
-PARTS_FACTOR = 0.7
+PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
+SYNONYM_FACTOR = 0.9
 PREFIX_FACTOR = 0.4
 PHRASE_BONUS = {"title_terms": 4.0, "teaser_terms": 2.0, "body_terms": 1.5}
 CURRENT_FACTOR = 1.6
@@ -361,10 +362,12 @@ def tsquery_alternative(term) -> str:
 
 def lookup_terms(query, corrections: dict[str, set[str]]) -> list:
     """What the full-text lookup looks for, as `Scorer` counts a word: its term, a typo correction, or
-    all parts of the compound (a tuple: all in one field, as `Scorer` wants them)."""
+    all parts of the compound (a tuple: all in one field, as `Scorer` wants them); and the synonyms'
+    forms and quoted phrases (a string of several terms: a phrase, in order and adjacent)."""
     alternatives: set = set()
     for token in query.tokens:
         alternatives.update(token_alternatives(token, corrections))
+    alternatives.update(tuning_terms(query))
     return sorted(alternatives, key=lambda item: (isinstance(item, tuple), item))
 
 
@@ -376,7 +379,7 @@ def token_alternatives(token, corrections: dict[str, set[str]]) -> set:
     return alternatives
 
 
-def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, list]:
+def full_text_condition(terms: list, autocomplete: str = "", required: tuple = ()) -> tuple[str, str, list]:
     """(FROM clause, WHERE condition, parameters) of the documents `d` holding any of `terms` in one
     of `FULL_TEXT_FIELDS` (a term, or a tuple of terms that must all occur in the same field: the
     parts of a compound), or words beginning with each word of `autocomplete` in `suggest`, from the
@@ -385,7 +388,10 @@ def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, 
 
     SQLite: the FTS5 match drives the statement (its row id is the document id) and the document is
     read through the narrow `search_doc_filter` index, never as the wide row. PostgreSQL: the GIN
-    indices of the per-field tsvector columns answer the `@@`s."""
+    indices of the per-field tsvector columns answer the `@@`s.
+
+    `required`: runs of terms (space-separated: the quoted phrases) each of which must stand, in
+    order and adjacent, in one of the fields (FTS5's phrase, PostgreSQL's `<->`)."""
     documents = connection.ops.quote_name(SearchDocument._meta.db_table)
     words = autocomplete.split()
     if connection.vendor == "sqlite":
@@ -395,8 +401,12 @@ def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, 
             clauses += [f"{field} : ({alternatives})" for field in FULL_TEXT_FIELDS]
         if words:  # every word typed begins a word
             clauses.append("(" + " AND ".join(f"{PREFIX_FIELD} : {fts5_phrase(w)}*" for w in words) + ")")
+        expression = " OR ".join(clauses)
+        for run in required:
+            one = " OR ".join(f"{field} : {fts5_phrase(run)}" for field in FULL_TEXT_FIELDS)
+            expression = f"({expression}) AND ({one})"
         source = f"{FULL_TEXT_TABLE} JOIN {documents} d INDEXED BY search_doc_filter ON d.id = {FULL_TEXT_TABLE}.rowid"
-        return source, f"{FULL_TEXT_TABLE} MATCH %s", [" OR ".join(clauses)]
+        return source, f"{FULL_TEXT_TABLE} MATCH %s", [expression]
     if connection.vendor == "postgresql":
         conditions, params = [], []
         if terms:
@@ -411,7 +421,12 @@ def full_text_condition(terms: list, autocomplete: str = "") -> tuple[str, str, 
         # from the GIN indices and never tests a long body's tsvector row by row. The vector columns
         # have no statistics (migration 0005): for a common word the planner would otherwise rather
         # read every row and unpack every body's tsvector, several times slower.
-        hits = f"SELECT id FROM {documents} WHERE {' OR '.join(conditions)} OFFSET 0"
+        where = " OR ".join(conditions)
+        for run in required:  # a quoted text in `to_tsquery` is a phrase: 'a b' -> 'a' <-> 'b'
+            one = " OR ".join(f"{vector_column(field)} @@ to_tsquery('simple', %s)" for field in FULL_TEXT_FIELDS)
+            where = f"({where}) AND ({one})"
+            params += [tsquery_lexeme(run)] * len(FULL_TEXT_FIELDS)
+        hits = f"SELECT id FROM {documents} WHERE {where} OFFSET 0"
         return f"{documents} d JOIN ({hits}) hits ON hits.id = d.id", "TRUE", params
     raise NotImplementedError(f"the database search engine does not support {connection.vendor}")
 
@@ -434,10 +449,10 @@ def rank_sql(query, corrections: dict[str, set[str]], prefix: str) -> tuple[str,
         weights = ", ".join(str(weight) for _name, weight in FIELD_WEIGHTS)
         return f"-bm25({FULL_TEXT_TABLE}, {weights}, {prefix_weight})", []
     parts, params = [], []
-    for token in query.tokens:
+    for i, token in enumerate(query.tokens):
+        forms = token_alternatives(token, corrections) | {lookup_form(p) for p in query.alternatives_of(i)}
         alternatives = " | ".join(
-            tsquery_alternative(t)
-            for t in sorted(token_alternatives(token, corrections), key=lambda item: (isinstance(item, tuple), item))
+            tsquery_alternative(t) for t in sorted(forms, key=lambda item: (isinstance(item, tuple), item))
         )
         whens = []
         for name, weight in FIELD_WEIGHTS[:2]:
@@ -451,10 +466,12 @@ def rank_sql(query, corrections: dict[str, set[str]], prefix: str) -> tuple[str,
     return " + ".join(parts) or "0", params
 
 
-def matching(request, terms: list, *, autocomplete: str = "", rank: tuple[str, list] = ("0", [])) -> tuple[str, list]:
+def matching(
+    request, terms: list, *, autocomplete: str = "", rank: tuple[str, list] = ("0", []), required: tuple = ()
+) -> tuple[str, list]:
     """SQL of every document the request may return that the full-text lookup finds, as
     (id, type, year, last_published_at, rank): one statement, the full-text match first."""
-    source, condition, match_params = full_text_condition(terms, autocomplete)
+    source, condition, match_params = full_text_condition(terms, autocomplete, required)
     filters, filter_params = filter_sql(request)
     rank_expression, rank_params = rank
     sql = (
@@ -483,7 +500,13 @@ def candidates_and_facets(request, terms: list, prefix: str, corrections, bound:
     counts of every match ({"type"|"year"|"topic"|"region": Counter}): one statement, the matches
     computed once."""
     tags = SearchDocumentTag._meta.db_table
-    matches, params = matching(request, terms, autocomplete=prefix, rank=rank_sql(request.query, corrections, prefix))
+    matches, params = matching(
+        request,
+        terms,
+        autocomplete=prefix,
+        rank=rank_sql(request.query, corrections, prefix),
+        required=required_runs(request.query),
+    )
     sql = (
         f"WITH m AS MATERIALIZED ({matches}) "
         f"SELECT * FROM (SELECT {CANDIDATE}, id, NULL, 0 FROM m "
@@ -524,15 +547,20 @@ class Scorer:
         self.query = query
         self.corrections = corrections
         self.today = today
-        self.phrase = " ".join(query.terms) if len(query.terms) >= 2 else ""
+        self.phrase = query.indexed if len(query.terms) >= 2 else ""
 
-    def token_score(self, token, fields: dict[str, str], last: bool, suggest: str) -> float:
-        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies)."""
+    def token_score(
+        self, token, fields: dict[str, str], last: bool, suggest: str, alternatives: tuple = ()
+    ) -> float:
+        """`fields`: each field's terms padded with spaces (a word test without splitting long bodies);
+        `alternatives`: phrases a synonym entry lets stand for the word."""
         best = 0.0
         for name, weight in FIELD_WEIGHTS:
             terms = fields[name]
             if f" {token.term} " in terms:
                 factor = 1.0
+            elif alternatives and any(phrase_in(phrase, terms) for phrase in alternatives):
+                factor = SYNONYM_FACTOR
             elif token.parts and all(f" {part} " in terms for part in token.parts):
                 factor = PARTS_FACTOR
             elif any(f" {fix} " in terms for fix in self.corrections.get(token.term, ())):
@@ -547,8 +575,13 @@ class Scorer:
     def score(self, row: dict) -> float:
         fields = {name: f" {row[name]} " for name, _weight in FIELD_WEIGHTS}
         suggest = " " + row["suggest"]
+        if not has_phrases(self.query, fields):
+            return 0.0
         tokens = self.query.tokens
-        scores = [self.token_score(t, fields, i == len(tokens) - 1, suggest) for i, t in enumerate(tokens)]
+        scores = [
+            self.token_score(t, fields, i == len(tokens) - 1, suggest, self.query.alternatives_of(i))
+            for i, t in enumerate(tokens)
+        ]
         matched = sum(1 for s in scores if s)
         if not matched:
             return 0.0
@@ -596,6 +629,38 @@ def published_timestamp(value) -> float:
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
     return value.timestamp()
+
+
+# --- editors' tuning: synonyms and quoted phrases -------------------------------------------------------
+
+
+def lookup_form(phrase) -> str:
+    """A phrase for the full-text lookup: its one word's term, or its indexed run of terms (a phrase:
+    in order and adjacent, in one field, as `Scorer` and OpenSearch's `match_phrase` want them)."""
+    return phrase.word or phrase.indexed
+
+
+def tuning_terms(query) -> set:
+    """What the lookup looks for besides the words: the synonyms' forms and the quoted phrases."""
+    found = {lookup_form(phrase) for _covered, alternatives in query.synonyms for phrase in alternatives}
+    found.update(lookup_form(phrase) for phrase in query.phrases)
+    return found
+
+
+def required_runs(query) -> tuple[str, ...]:
+    """The quoted phrases as the lookup requires them: every match holds each of them in one field."""
+    return tuple(lookup_form(phrase) for phrase in query.phrases)
+
+
+def has_phrases(query, fields: dict[str, str]) -> bool:
+    """Every quoted phrase stands, in order, in one of the `fields` (terms padded with spaces)."""
+    return all(any(phrase_in(phrase, text) for text in fields.values()) for phrase in query.phrases)
+
+
+def phrase_in(phrase, terms: str) -> bool:
+    """`phrase` stands in `terms` (a field's terms padded with spaces): its one word's term, or its
+    run of terms in order (as OpenSearch's `match_phrase` on the field)."""
+    return f" {phrase.word or phrase.indexed} " in terms
 
 
 def search(request) -> dict:

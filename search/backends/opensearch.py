@@ -21,8 +21,9 @@ from search.documents import mapping
 from search.highlight import Matcher, best_fragment, mark
 
 FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
-PARTS_FACTOR = 0.7
+PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
+SYNONYM_FACTOR = 0.9
 PHRASE_BOOSTS = (("title_terms", 8.0), ("teaser_terms", 4.0), ("body_terms", 3.0))
 CURRENT_WEIGHT = 1.6
 COMING_WEIGHT = 1.25
@@ -191,7 +192,7 @@ def text_query(query) -> dict:
                     )
         if len(query.terms) >= 2:
             for field, boost in PHRASE_BOOSTS:
-                should.append({"match_phrase": {field: {"query": terms, "boost": boost}}})
+                should.append({"match_phrase": {field: {"query": query.indexed, "boost": boost}}})
     should.append(
         {
             "multi_match": {
@@ -203,7 +204,45 @@ def text_query(query) -> dict:
     )
     if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH:
         should.append({"match": {"suggest": {"query": query.prefix, "boost": 2.0}}})
+    should += synonym_clauses(query)
+    required = phrase_filters(query)
+    if required:
+        return {"bool": {"should": should, "minimum_should_match": 1, "filter": required}}
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+# --- editors' tuning: synonyms and quoted phrases ---------------------------------------------------------
+
+
+def phrase_clause(field: str, phrase, boost: float) -> dict:
+    """`phrase` (analysis.Phrase) in a `*_terms` field: its one word's term, or its run of terms in order."""
+    if phrase.word:
+        return {"term": {field: {"value": phrase.word, "boost": boost}}}
+    return {"match_phrase": {field: {"query": phrase.indexed, "boost": boost}}}
+
+
+def synonym_clauses(query) -> list[dict]:
+    """A synonym counts as the words it stands for (a little below them): per field, weighted by the
+    number of query words it covers; a form of several words only as a phrase."""
+    clauses = []
+    for covered, alternatives in query.synonyms:
+        for phrase in alternatives:
+            for field, boost in FIELD_BOOSTS:
+                clauses.append(phrase_clause(field, phrase, boost * SYNONYM_FACTOR * len(covered)))
+    return clauses
+
+
+def phrase_filters(query) -> list[dict]:
+    """Every quoted part of the query, as a phrase in one of the fields."""
+    return [
+        {
+            "bool": {
+                "should": [phrase_clause(field, phrase, 1.0) for field, _boost in FIELD_BOOSTS],
+                "minimum_should_match": 1,
+            }
+        }
+        for phrase in query.phrases
+    ]
 
 
 def filters(request) -> list[dict]:

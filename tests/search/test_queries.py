@@ -26,7 +26,7 @@ def ids(answer):
 def test_answers_with_the_engine_in_use(engine, corpus):
     answer = search("Soziokultur", corpus)
     assert answer["engine"] == engine
-    assert set(answer) == {"count", "engine", "results", "facets"}
+    assert set(answer) == {"count", "engine", "results", "facets", "suggestion"}
     assert set(answer["facets"]) == {"type", "topic", "region", "year"}
     assert set(answer["results"][0]) == {
         "id",
