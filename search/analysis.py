@@ -336,3 +336,10 @@ def fuzzy_edits(term: str) -> int:
 
 
 FUZZINESS = "AUTO:5,8"
+
+
+def normalise_query(text: str) -> str:
+    """A query as promotions and insights compare it, whatever the language: its words, lower case,
+    umlauts and ß folded as in German (Förderung, Foerderung, FÖRDERUNG and Forderung alike), single
+    spaces; punctuation and quotes dropped."""
+    return " ".join(fold_german(word) for word in words(text))[:200]

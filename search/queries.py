@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
@@ -65,6 +65,8 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     today: datetime.date = field(default_factory=timezone.localdate)
+    # Pages the engine leaves out: the promoted ones, which `run` puts in front itself.
+    exclude_ids: tuple[int, ...] = ()
 
 
 def audience_of(partner: Partner | None) -> list[str]:
@@ -145,11 +147,14 @@ def search(
     date_to: datetime.date | None = None,
     limit: int = 10,
     offset: int = 0,
+    record: bool = False,
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
-    "results": [{"id","type","locale","title","teaser","url","highlight","score"}],
+    "results": [{"id","type","locale","title","teaser","url","highlight","score","promoted"}],
     "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}}; visibility of `partner`
-    (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input."""
+    (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input.
+    With `record`, the search is counted in the query insights (`search.insights`): the partner API's
+    searches are, nothing else is."""
     request = build_request(
         q,
         partner=partner,
@@ -162,7 +167,12 @@ def search(
         limit=limit,
         offset=offset,
     )
-    return run(request)
+    answer = run(request)
+    if record:
+        from search import insights
+
+        insights.record(partner, request, answer["count"])
+    return answer
 
 
 def opensearch_can_answer(request: SearchRequest) -> bool:
@@ -178,6 +188,22 @@ def opensearch_can_answer(request: SearchRequest) -> bool:
 
 
 def run(request: SearchRequest) -> dict:
+    """A validated request: the pages editors promoted for its query first (`search.promotions`),
+    then the engine's ranked results without them; every result says whether it was promoted."""
+    from search import promotions
+
+    promoted = promotions.visible_promoted(request)
+    if not promoted:
+        answer = run_engine(request)
+        for result in answer["results"]:
+            result["promoted"] = False
+        return answer
+    _shown, offset, wanted = promotions.engine_window(request, promoted)
+    rest = replace(request, exclude_ids=tuple(doc["id"] for doc in promoted), offset=offset, limit=max(wanted, 1))
+    return promotions.merge(request, promoted, run_engine(rest), sorted_counts)
+
+
+def run_engine(request: SearchRequest) -> dict:
     """A validated request on OpenSearch when it can answer, else on the database."""
     from search.backends import database
 

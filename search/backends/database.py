@@ -312,6 +312,8 @@ def filtered(request, *, with_dates: bool = True):
                 )
             )
         )
+    if getattr(request, "exclude_ids", ()):
+        documents = documents.exclude(id__in=request.exclude_ids)
     if with_dates and request.date_from:
         documents = documents.filter(date_end__gte=request.date_from)
     if with_dates and request.date_to:
