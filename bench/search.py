@@ -177,7 +177,8 @@ def demo_pairs() -> dict[str, list[tuple[str, str]]]:
                 walk(item, key)
 
     # The demo content: each content type's demo.yaml and the shared snippets of the tooling app.
-    for path in [*sorted(ROOT.glob("plugins/*/demo.yaml")), *sorted((ROOT / "cms" / "tooling" / "demo").glob("*.yaml"))]:
+    paths = [*sorted(ROOT.glob("plugins/*/demo.yaml")), *sorted((ROOT / "cms" / "tooling" / "demo").glob("*.yaml"))]
+    for path in paths:
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return pairs
 

@@ -9,6 +9,7 @@ are plain SQL over these rows and their tags.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -70,9 +71,7 @@ class SearchDocumentTag(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "value"])]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "kind", "value"], name="search_tag_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["document", "kind", "value"], name="search_tag_unique")]
 
     def __str__(self):
         return f"{self.kind}={self.value}"
@@ -96,9 +95,7 @@ class IndexDrift(models.Model):
         verbose_name = "Indexabweichung"
         verbose_name_plural = "Indexabweichungen"
         indexes = [models.Index(fields=["engine", "alias"])]
-        constraints = [
-            models.UniqueConstraint(fields=["engine", "alias", "page_id"], name="search_drift_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["engine", "alias", "page_id"], name="search_drift_unique")]
 
     def __str__(self):
         return f"{self.engine} {self.alias} {self.page_id}: {self.kind}"
@@ -148,8 +145,10 @@ class Promotion(ClusterableModel):
     query = models.CharField(
         _("Query"),
         max_length=200,
-        help_text=_("What visitors type. Case, umlaut spellings and spaces do not matter: "
-                    "“Förderung”, “foerderung” and “FÖRDERUNG ” are the same query."),
+        help_text=_(
+            "What visitors type. Case, umlaut spellings and spaces do not matter: "
+            "“Förderung”, “foerderung” and “FÖRDERUNG ” are the same query."
+        ),
     )
     normalised = models.CharField(max_length=200, editable=False, db_index=True)
     partner = models.ForeignKey(
@@ -165,13 +164,15 @@ class Promotion(ClusterableModel):
         _("Language"),
         max_length=16,
         blank=True,
-        help_text=_("Only for searches in this language. Empty: every language (each page's translation "
-                    "in the language searched)."),
+        help_text=_(
+            "Only for searches in this language. Empty: every language (each page's translation "
+            "in the language searched)."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("Promotion")
+        verbose_name = pgettext_lazy("search", "Promotion")
         verbose_name_plural = _("Promotions")
         ordering = ["normalised", "pk"]
 
@@ -204,9 +205,7 @@ class SearchInsight(models.Model):
     normalised form. Kept `SEARCH_INSIGHTS_RETENTION_DAYS` days (`search.insights.prune`)."""
 
     day = models.DateField(_("Day"))
-    partner = models.ForeignKey(
-        "shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="+"
-    )
+    partner = models.ForeignKey("shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="+")
     locale = models.CharField(_("Language"), max_length=16)
     query = models.CharField(_("Query"), max_length=200)
     searches = models.PositiveIntegerField(_("Searches"), default=0)

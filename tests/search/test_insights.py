@@ -14,7 +14,7 @@ from plugins.projects.factories import ProjectPageFactory
 from search import insights
 from search.models import SearchInsight
 from tests.frontend_api.conftest import fresh_cache, partner_client, throttle_clock  # noqa: F401 - autouse
-from tests.search.test_promotions import SEARCH, engine  # noqa: F401 - the engine fixture
+from tests.search.test_promotions import SEARCH
 
 SUGGEST = "/api/v1/search/suggest/"
 DAY = datetime.date(2026, 3, 2)
@@ -37,10 +37,10 @@ def rows():
     ]
 
 
-def test_searches_are_counted_per_partner_locale_and_folded_query(engine, api, other_api, monkeypatch):
+def test_searches_are_counted_per_partner_locale_and_folded_query(api_engine, api, other_api, monkeypatch):
     monkeypatch.setattr(insights, "today", lambda: DAY)
     ProjectPageFactory(title="Förderung für Vereine")
-    engine.ready()
+    api_engine.ready()
     api.json(SEARCH, {"q": "Förderung"})
     api.json(SEARCH, {"q": "  foerderung "})
     api.json(SEARCH, {"q": "FÖRDERUNG", "type": "events"})  # nothing of that type: zero results
@@ -57,8 +57,8 @@ def test_searches_are_counted_per_partner_locale_and_folded_query(engine, api, o
     assert fields == {"id", "day", "partner", "locale", "query", "searches", "zero_results"}
 
 
-def test_bad_input_and_suggestions_are_not_counted(engine, api):
-    engine.ready()
+def test_bad_input_and_suggestions_are_not_counted(api_engine, api):
+    api_engine.ready()
     assert api.get(SEARCH, {"q": ""}).status_code == 400
     assert api.get(SEARCH, {"q": "kultur", "limit": 0}).status_code == 400
     assert api.get(SEARCH, {"q": "kultur", "type": "nix"}).status_code == 400

@@ -11,34 +11,8 @@ from plugins.projects.factories import ProjectPageFactory
 from search.models import PromotedPage, Promotion
 from tests.frontend_api.conftest import fresh_cache, partner_client, throttle_clock  # noqa: F401 - autouse
 from tests.frontend_api.content import translate
-from tests.search.conftest import opensearch_settings
 
 SEARCH = "/api/v1/search/"
-
-
-class Engine:
-    def __init__(self, name: str):
-        self.name = name
-
-    def ready(self):
-        """The pages created so far are searchable on this engine (OpenSearch: rebuilt and refreshed)."""
-        if self.name == "opensearch":
-            from search import indexing
-            from search.backends import opensearch
-
-            report = indexing.rebuild_opensearch()
-            assert report.ok, report.failures
-            opensearch.refresh()
-
-
-@pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
-def engine(request, db, de, en):
-    if request.param == "opensearch":
-        url = request.getfixturevalue("opensearch_cluster")()
-        with opensearch_settings(url, "promo"):
-            yield Engine("opensearch")
-    else:
-        yield Engine("database")
 
 
 @pytest.fixture
@@ -77,8 +51,8 @@ def zirkus(db, de, en):
     }
 
 
-def test_a_promoted_page_comes_first_marked_and_once(engine, api, zirkus):
-    engine.ready()
+def test_a_promoted_page_comes_first_marked_and_once(api_engine, api, zirkus):
+    api_engine.ready()
     before = api.json(SEARCH, {"q": "zirkus"})
     assert before["count"] == 3 and promoted(before) == []
     assert all(result["promoted"] is False for result in before["results"])
@@ -93,9 +67,9 @@ def test_a_promoted_page_comes_first_marked_and_once(engine, api, zirkus):
     assert body["facets"]["type"] == before["facets"]["type"]
 
 
-def test_a_promoted_page_that_does_not_match_adds_one(engine, api, zirkus):
+def test_a_promoted_page_that_does_not_match_adds_one(api_engine, api, zirkus):
     promote("zirkus", zirkus["beratung"], zirkus["park"])
-    engine.ready()
+    api_engine.ready()
     body = api.json(SEARCH, {"q": "Zirkus"})
     assert ids(body)[:2] == [zirkus["beratung"].pk, zirkus["park"].pk]  # in the editors' order
     assert promoted(body) == [zirkus["beratung"].pk, zirkus["park"].pk]
@@ -105,15 +79,15 @@ def test_a_promoted_page_that_does_not_match_adds_one(engine, api, zirkus):
     assert first["title"] == "Beratung für Kulturvereine" and first["url"] and first["highlight"]
 
 
-def test_the_query_is_compared_folded(engine, api, zirkus):
+def test_the_query_is_compared_folded(api_engine, api, zirkus):
     promote("  Beratung   FÜR  kulturvereine ", zirkus["park"])
-    engine.ready()
+    api_engine.ready()
     for q in ("beratung fuer Kulturvereine", "Beratung für Kulturvereine", "BERATUNG FUR KULTURVEREINE"):
         assert promoted(api.json(SEARCH, {"q": q})) == [zirkus["park"].pk], q
     assert promoted(api.json(SEARCH, {"q": "Beratung"})) == []  # the whole query, not a word of it
 
 
-def test_a_page_the_key_may_not_see_is_never_promoted(engine, api, other_api, zirkus):
+def test_a_page_the_key_may_not_see_is_never_promoted(api_engine, api, other_api, zirkus):
     theirs = ProjectPageFactory(title="Zirkus nur für B", partners=[other_api.partner])
     draft = ProjectPageFactory(title="Zirkus Entwurf", publish=False)
     private = ProjectPageFactory(title="Zirkus intern")
@@ -121,7 +95,7 @@ def test_a_page_the_key_may_not_see_is_never_promoted(engine, api, other_api, zi
     withdrawn = ProjectPageFactory(title="Zirkus abgesagt")
     withdrawn.unpublish()
     promote("zirkus", theirs, draft, private, withdrawn, zirkus["alle"])
-    engine.ready()
+    api_engine.ready()
 
     mine = api.json(SEARCH, {"q": "zirkus"})
     assert promoted(mine) == [zirkus["alle"].pk]
@@ -130,19 +104,19 @@ def test_a_page_the_key_may_not_see_is_never_promoted(engine, api, other_api, zi
     assert promoted(other_api.json(SEARCH, {"q": "zirkus"})) == [theirs.pk, zirkus["alle"].pk]
 
 
-def test_a_promotion_for_one_partner_reaches_only_that_partner(engine, api, other_api, zirkus):
+def test_a_promotion_for_one_partner_reaches_only_that_partner(api_engine, api, other_api, zirkus):
     promote("zirkus", zirkus["beratung"], partner=api.partner)
     promote("zirkus", zirkus["schule"])
-    engine.ready()
+    api_engine.ready()
     assert promoted(api.json(SEARCH, {"q": "zirkus"})) == [zirkus["beratung"].pk, zirkus["schule"].pk]
     theirs = other_api.json(SEARCH, {"q": "zirkus"})
     assert promoted(theirs) == [zirkus["schule"].pk]
     assert zirkus["beratung"].pk not in ids(theirs) and theirs["count"] == 3
 
 
-def test_the_requests_filters_apply_to_promoted_pages(engine, api, zirkus):
+def test_the_requests_filters_apply_to_promoted_pages(api_engine, api, zirkus):
     promote("zirkus", zirkus["beratung"], zirkus["park"])
-    engine.ready()
+    api_engine.ready()
     events = api.json(SEARCH, {"q": "zirkus", "type": "events"})
     assert promoted(events) == [zirkus["park"].pk] and events["count"] == 1
     assert set(events["facets"]["type"]) == {"events"}
@@ -150,9 +124,9 @@ def test_the_requests_filters_apply_to_promoted_pages(engine, api, zirkus):
     assert projects["results"] == [] and projects["count"] == 0
 
 
-def test_pages_of_results_neither_repeat_nor_skip(engine, api, zirkus):
+def test_pages_of_results_neither_repeat_nor_skip(api_engine, api, zirkus):
     promote("zirkus", zirkus["beratung"], zirkus["schule"])
-    engine.ready()
+    api_engine.ready()
     everything = api.json(SEARCH, {"q": "zirkus", "limit": 10})
     assert everything["count"] == 4
     first = api.json(SEARCH, {"q": "zirkus", "limit": 3})
@@ -163,7 +137,7 @@ def test_pages_of_results_neither_repeat_nor_skip(engine, api, zirkus):
     assert first["count"] == second["count"] == 4
 
 
-def test_a_translation_follows_its_promoted_page(engine, api, zirkus):
+def test_a_translation_follows_its_promoted_page(api_engine, api, zirkus):
     english = translate(
         zirkus["beratung"],
         {
@@ -177,7 +151,7 @@ def test_a_translation_follows_its_promoted_page(engine, api, zirkus):
     promote("Zirkus", zirkus["beratung"])
     promote("circus", zirkus["beratung"], language="en")
     promote("circus", zirkus["schule"], language="de")  # a German-only promotion: not for English searches
-    engine.ready()
+    api_engine.ready()
 
     assert promoted(api.json(SEARCH, {"q": "zirkus", "locale": "de"})) == [zirkus["beratung"].pk]
     body = api.json(SEARCH, {"q": "circus", "locale": "en"})
