@@ -429,7 +429,8 @@ def query_mix(count: int) -> list[dict]:
 
 
 def measure_hub_queries(mix: list[dict]) -> dict:
-    """Wall time of `search.queries.search`, the engine's `took`, and the HTTP round trip (to tell the
+    """Wall time of `search.queries.search` (counting the query insights, as the partner API's searches do),
+    the engine's `took`, and the HTTP round trip (to tell the
     hub's Python time from time the engine spends outside its `took`)."""
     from search import client, queries
     from search.backends import opensearch
@@ -448,13 +449,13 @@ def measure_hub_queries(mix: list[dict]) -> dict:
     os_client.search = timed_search
     try:
         for params in mix[:20]:  # warm-up: connections, caches
-            queries.search(**params)
+            queries.search(**params, record=True)
         totals, shares, tooks, python, engines = [], [], [], [], set()
         for params in mix:
             opensearch.last_took_ms.set(None)
             round_trips.clear()
             started = time.perf_counter()
-            answer = queries.search(**params)
+            answer = queries.search(**params, record=True)
             elapsed = time.perf_counter() - started
             engines.add(answer["engine"])
             took = opensearch.last_took_ms.get()
@@ -481,7 +482,7 @@ def measure_database_queries(mix: list[dict]) -> list[float]:
             queries.search(next(p for p in mix if p["locale"] == locale)["q"], partner=None, locale=locale)
         for params in mix:
             started = time.perf_counter()
-            queries.search(**params)
+            queries.search(**params, record=True)
             totals.append(time.perf_counter() - started)
     return totals
 
