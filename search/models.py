@@ -176,6 +176,17 @@ class Promotion(ClusterableModel):
         verbose_name_plural = _("Promotions")
         ordering = ["normalised", "pk"]
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from plugins.shared.languages import content_languages
+        from search.analysis import normalise_query
+
+        if not normalise_query(self.query or ""):
+            raise ValidationError({"query": _("Enter at least one word.")})
+        if self.language and self.language not in content_languages():
+            raise ValidationError({"language": _("Choose one of the content languages, or none.")})
+
     def save(self, *args, **kwargs):
         from search.analysis import normalise_query
 

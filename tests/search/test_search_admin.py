@@ -153,7 +153,10 @@ def test_an_editor_creates_edits_and_deletes_a_promotion(admin, pages):
 
 
 def test_a_promotion_needs_a_query_and_a_page(admin, pages):
-    response = admin.post(reverse("search_promotions:add"), form_data("", []))
+    for data in (form_data("", [pages["zirkus"]]), form_data("„…“", [pages["zirkus"]]), form_data("Zirkus", [])):
+        response = admin.post(reverse("search_promotions:add"), data)
+        assert response.status_code == 200 and not Promotion.objects.exists()
+    response = admin.post(reverse("search_promotions:add"), form_data("Zirkus", [pages["zirkus"]], language="fr"))
     assert response.status_code == 200 and not Promotion.objects.exists()
 
 
