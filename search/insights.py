@@ -6,16 +6,25 @@ not searches). Kept: one row per day, partner, locale and normalised query
 (`analysis.normalise_query`: lower case, umlauts folded, single spaces) with the number of searches
 and of searches without results. Nothing else: no addresses, no users, no raw query text.
 
-On the hot path this is one upsert statement (SQLite and PostgreSQL: INSERT … ON CONFLICT DO UPDATE;
-elsewhere an UPDATE, then an INSERT when the row is new). A failure to count is logged and never
-fails the search. Rows older than `SEARCH_INSIGHTS_RETENTION_DAYS` (default 90) are pruned by the
-worker's periodic job `prune_search_insights` and by `manage.py prune_search_insights`.
+On the hot path a search only adds to a counter in the process's memory; every
+`SEARCH_INSIGHTS_FLUSH_SECONDS` (10 by default; 0 writes at once) the next search writes what the
+process counted in one transaction, one upsert per row (SQLite and PostgreSQL: INSERT … ON CONFLICT DO
+UPDATE, adding; elsewhere an UPDATE, then an INSERT when the row is new), and so does a process that
+exits normally. So several processes add to the same rows, a committed write costs one search in many
+(a write with its disk sync is several milliseconds on SQLite), and a process killed hard loses at
+most that many seconds of counts. A failure to write is logged and never fails the search.
+
+Rows older than `SEARCH_INSIGHTS_RETENTION_DAYS` (default 90) are pruned by the worker's periodic job
+`prune_search_insights` and by `manage.py prune_search_insights`.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -38,6 +47,23 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+DEFAULT_FLUSH_SECONDS = 10.0
+MAX_BUFFERED = 1000
+
+# (day, partner id, locale, query) -> [searches, zero-result searches] counted since the last flush.
+_buffer: dict[tuple, list[int]] = {}
+_lock = threading.Lock()
+_last_flush = time.monotonic()
+
+
+def clock() -> float:
+    return time.monotonic()
+
+
+def flush_seconds() -> float:
+    return float(getattr(settings, "SEARCH_INSIGHTS_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS))
+
+
 def record(partner, request, count: int, *, day: datetime.date | None = None) -> None:
     """Counts one answered search of `partner` (None: not a partner API search, not counted)."""
     if partner is None:
@@ -45,33 +71,65 @@ def record(partner, request, count: int, *, day: datetime.date | None = None) ->
     query = analysis.normalise_query(request.query.text)
     if not query:
         return
+    key = (day or today(), partner.pk, request.locale, query)
+    with _lock:
+        counts = _buffer.setdefault(key, [0, 0])
+        counts[0] += 1
+        counts[1] += 1 if count == 0 else 0
+        due = clock() - _last_flush >= flush_seconds() or len(_buffer) >= MAX_BUFFERED
+    if due:
+        flush()
+
+
+def flush() -> int:
+    """Writes the counts this process holds; returns the rows written."""
+    global _last_flush
+    with _lock:
+        pending = dict(_buffer)
+        _buffer.clear()
+        _last_flush = clock()
+    if not pending:
+        return 0
     try:
         with transaction.atomic():
-            upsert(day or today(), partner.pk, request.locale, query, 1 if count == 0 else 0)
+            for (day, partner_id, locale, query), (searches, zero) in pending.items():
+                upsert(day, partner_id, locale, query, searches, zero)
     except DatabaseError as exc:
-        logger.warning("search insight not counted: %s", exc)
+        logger.warning("%d search insight rows not written: %s", len(pending), exc)
+        return 0
+    return len(pending)
 
 
-def upsert(day: datetime.date, partner_id: int, locale: str, query: str, zero: int) -> None:
+def pending() -> int:
+    """Rows counted in this process and not written yet."""
+    with _lock:
+        return len(_buffer)
+
+
+atexit.register(flush)
+
+
+def upsert(day: datetime.date, partner_id: int, locale: str, query: str, searches: int, zero: int) -> None:
     table = connection.ops.quote_name(SearchInsight._meta.db_table)
     if connection.vendor in ("sqlite", "postgresql"):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (day, partner_id, locale, query, searches, zero_results) "
-                "VALUES (%s, %s, %s, %s, 1, %s) "
+                "VALUES (%s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (day, partner_id, locale, query) DO UPDATE SET "
-                f"searches = {table}.searches + 1, zero_results = {table}.zero_results + EXCLUDED.zero_results",
-                [day, partner_id, locale, query, zero],
+                f"searches = {table}.searches + EXCLUDED.searches, "
+                f"zero_results = {table}.zero_results + EXCLUDED.zero_results",
+                [day, partner_id, locale, query, searches, zero],
             )
         return
     key = {"day": day, "partner_id": partner_id, "locale": locale, "query": query}
-    bump = {"searches": F("searches") + 1, "zero_results": F("zero_results") + zero}
+    bump = {"searches": F("searches") + searches, "zero_results": F("zero_results") + zero}
     if SearchInsight.objects.filter(**key).update(**bump):
         return
     try:
         with transaction.atomic():
-            SearchInsight.objects.create(**key, searches=1, zero_results=zero)
-    except IntegrityError:  # another request created it in between
+            SearchInsight.objects.create(**key, searches=searches, zero_results=zero)
+    except IntegrityError:  # another process created it in between
         SearchInsight.objects.filter(**key).update(**bump)
 
 

@@ -211,6 +211,8 @@ OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 OPENSEARCH_VERIFY_CERTS = env_bool("OPENSEARCH_VERIFY_CERTS", True)
 # Query insights (search.insights): days the per-day search counts are kept.
 SEARCH_INSIGHTS_RETENTION_DAYS = int(os.environ.get("SEARCH_INSIGHTS_RETENTION_DAYS", "90"))
+# Seconds a process keeps its insight counts in memory before writing them (0: with every search).
+SEARCH_INSIGHTS_FLUSH_SECONDS = float(os.environ.get("SEARCH_INSIGHTS_FLUSH_SECONDS", "10"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background work (index updates, webhooks, Wagtail's own tasks): durable database queue.

@@ -126,3 +126,26 @@ def test_report_top_and_zero_result_queries(db, api, other_api):
     assert [(r["query"], r["searches"]) for r in month["top"]] == [("alt", 9), ("theater", 8), ("quatsch", 3)]
     assert {r["query"] for r in month["zero"]} == {"alt", "quatsch", "theater"}
     assert month["searches"] == 20
+
+
+def test_a_process_writes_its_counts_together_when_the_interval_has_passed(db, api, settings, monkeypatch):
+    """Searches add to a counter in memory; the first search after SEARCH_INSIGHTS_FLUSH_SECONDS writes
+    them all (and a process that exits writes what it holds)."""
+    settings.SEARCH_INSIGHTS_FLUSH_SECONDS = 10
+    monkeypatch.setattr(insights, "today", lambda: DAY)
+    now = [1000.0]
+    monkeypatch.setattr(insights, "clock", lambda: now[0])
+    insights.flush()  # the interval starts now
+    api.json(SEARCH, {"q": "Theater"})
+    api.json(SEARCH, {"q": "theater"})
+    now[0] += 5
+    api.json(SEARCH, {"q": "Zirkus"})
+    assert rows() == [] and insights.pending() == 2
+    now[0] += 5
+    api.json(SEARCH, {"q": "Theater"})
+    assert rows() == [("Partner A", "de", "theater", 3, 3), ("Partner A", "de", "zirkus", 1, 1)]
+    assert insights.pending() == 0
+    api.json(SEARCH, {"q": "Theater"})
+    assert insights.pending() == 1
+    insights.flush()  # as at exit
+    assert rows() == [("Partner A", "de", "theater", 4, 4), ("Partner A", "de", "zirkus", 1, 1)]
