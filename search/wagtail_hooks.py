@@ -1,5 +1,6 @@
 """The search app's admin screens (search.admin_views): promotions and query insights."""
 
+from django.contrib.auth.models import Permission
 from wagtail import hooks
 
 from search.admin_views import SearchAdminGroup
@@ -8,3 +9,9 @@ from search.admin_views import SearchAdminGroup
 @hooks.register("register_admin_viewset")
 def register_search_admin():
     return SearchAdminGroup()
+
+
+@hooks.register("register_permissions")
+def search_insight_permissions():
+    """"Can view search insight" in the admin's group editor: who may read the insights report."""
+    return Permission.objects.filter(content_type__app_label="kulturhub_search", codename="view_searchinsight")
