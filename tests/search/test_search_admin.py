@@ -239,3 +239,9 @@ def test_only_editors_with_the_permission_see_the_report(db, searched):
     reader = get_user_model().objects.create_user("leser", "l@example.org", "pw")
     reader.user_permissions.set(Permission.objects.filter(codename__in=["access_admin", "view_searchinsight"]))
     assert "theaterwerkstatt" in html(client_for(reader, "de").get(reverse("search_insights:index")))
+
+
+def test_the_report_permission_is_offered_in_the_group_editor(admin):
+    page = html(admin.get(reverse("wagtailusers_groups:add")))
+    permission = Permission.objects.get(codename="view_searchinsight")
+    assert f'value="{permission.pk}"' in page
