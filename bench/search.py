@@ -429,7 +429,8 @@ def query_mix(count: int) -> list[dict]:
 
 
 def measure_hub_queries(mix: list[dict]) -> dict:
-    """Wall time of `search.queries.search`, the engine's `took`, and the HTTP round trip (to tell the
+    """Wall time of `search.queries.search` (counting the query insights, as the partner API's searches do),
+    the engine's `took`, and the HTTP round trip (to tell the
     hub's Python time from time the engine spends outside its `took`)."""
     from search import client, queries
     from search.backends import opensearch
@@ -448,13 +449,13 @@ def measure_hub_queries(mix: list[dict]) -> dict:
     os_client.search = timed_search
     try:
         for params in mix[:20]:  # warm-up: connections, caches
-            queries.search(**params)
+            queries.search(**params, record=True)
         totals, shares, tooks, python, engines = [], [], [], [], set()
         for params in mix:
             opensearch.last_took_ms.set(None)
             round_trips.clear()
             started = time.perf_counter()
-            answer = queries.search(**params)
+            answer = queries.search(**params, record=True)
             elapsed = time.perf_counter() - started
             engines.add(answer["engine"])
             took = opensearch.last_took_ms.get()
@@ -481,11 +482,54 @@ def measure_database_queries(mix: list[dict]) -> list[float]:
             queries.search(next(p for p in mix if p["locale"] == locale)["q"], partner=None, locale=locale)
         for params in mix:
             started, started_cpu = time.perf_counter(), time.process_time()
-            queries.search(**params)
+            queries.search(**params, record=True)
             totals.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
     measure_database_queries.cpu = cpu  # this process's CPU time per query (SQLite's work included)
     return totals
+
+
+EDITOR_TUNING_QUERIES = 200
+
+
+def measure_editor_tuning(mix: list[dict]) -> dict:
+    """Promoted results and query insights (issue 13) side by side with the engine alone, interleaved per
+    query on the same process and data, on both engines: `queries.search(..., record=True)` (validate,
+    look up promotions, engine, count the insight) against `queries.engine_search(queries.build_request(...))`
+    (validate, engine: the search path before promotions and insights). One promotion ("Kultur", two
+    pages) is in place, so queries of that word take the promoted path. Returns p50s in seconds."""
+    from django.test import override_settings
+    from wagtail.models import Page
+
+    from search import queries
+    from search.models import PromotedPage, Promotion, SearchInsight
+
+    pinned = list(Page.objects.filter(locale__language_code="de", depth__gt=3).order_by("id")[:2])
+    promotion = Promotion(query="Kultur")
+    promotion.pages = [PromotedPage(page=page) for page in pinned]
+    promotion.save()
+    queries_ = mix[:EDITOR_TUNING_QUERIES]
+    out = {}
+    try:
+        for engine, overrides in (("opensearch", {}), ("database", {"OPENSEARCH_URL": None})):
+            with override_settings(**overrides):
+                for params in queries_[:10]:  # warm-up
+                    queries.search(**params, record=True)
+                before, after = [], []
+                for i, params in enumerate(queries_):
+                    rest = {k: v for k, v in params.items() if k != "q"}
+                    for variant in ((0, 1) if i % 2 else (1, 0)):
+                        started = time.perf_counter()
+                        if variant:
+                            queries.search(**params, record=True)
+                        else:
+                            queries.engine_search(queries.build_request(params["q"], **rest))
+                        (after if variant else before).append(time.perf_counter() - started)
+                out[engine] = {"before": before, "after": after}
+    finally:
+        promotion.delete()
+        SearchInsight.objects.all().delete()
+    return out
 
 
 def wagtail_database_backend():
@@ -803,6 +847,7 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     wagtail_totals = median_run([{"totals": run} for run in wagtail_runs], "totals")["totals"]
 
     database_totals = measure_database_queries(mix)
+    tuning = measure_editor_tuning(mix)
     wagtail_database_totals = measure_wagtail_database_queries(mix if count <= 1000 else mix[:WAGTAIL_DB_QUERIES_LARGE])
     sizes = measure_database_sizes([size for size in DB_SIZES_FULL if size != count], db_path) if not quick else []
     if not quick:  # PostgreSQL at the run's own size too
@@ -835,6 +880,17 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
         "database_search_p50_ms": ms(percentile(database_totals, 50)),
         "database_search_p95_ms": ms(percentile(database_totals, 95)),
         "database_search_queries": len(database_totals),
+        **{
+            f"{engine}_{key}": value
+            for engine, runs in tuning.items()
+            for key, value in {
+                "engine_only_p50_ms": ms(percentile(runs["before"], 50)),
+                "with_promotions_insights_p50_ms": ms(percentile(runs["after"], 50)),
+                "promotions_insights_vs_engine_only": round(
+                    percentile(runs["after"], 50) / percentile(runs["before"], 50), 3
+                ),
+            }.items()
+        },
         "wagtail_database_search_p50_ms": ms(percentile(wagtail_database_totals, 50)),
         "wagtail_database_search_p95_ms": ms(percentile(wagtail_database_totals, 95)),
         "wagtail_search_p50_ms": ms(percentile(wagtail_totals, 50)),
@@ -917,6 +973,18 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
             if "error" not in e
             else [f"database engine on {e['vendor']}, {e['count']} German pages", e["error"], "-", "-"]
             for e in by_size
+        ],
+        *[
+            [
+                f"{engine}: with promotions + insights vs engine alone, p50 (ms; {EDITOR_TUNING_QUERIES} queries "
+                "interleaved)",
+                f"{figures[f'{engine}_with_promotions_insights_p50_ms']} vs "
+                f"{figures[f'{engine}_engine_only_p50_ms']} "
+                f"({figures[f'{engine}_promotions_insights_vs_engine_only']}x)",
+                "-",
+                "<= 1.1x",
+            ]
+            for engine in ("opensearch", "database")
         ],
         [
             "publish to searchable p50 / p95 (ms)",

@@ -369,3 +369,8 @@ def split_quoted(text: str) -> tuple[str, list[str]]:
     (` Westfalen`, [`lokale Vernetzung`]). An unpaired quote is no quote (a plain character)."""
     quoted = [m.group(1) for m in QUOTES_RE.finditer(text or "")]
     return QUOTES_RE.sub(" ", text or ""), quoted
+def normalise_query(text: str) -> str:
+    """A query as promotions and insights compare it, whatever the language: its words, lower case,
+    umlauts and ß folded as in German (Förderung, Foerderung, FÖRDERUNG and Forderung alike), single
+    spaces; punctuation and quotes dropped."""
+    return " ".join(fold_german(word) for word in words(text))[:200]

@@ -10,6 +10,10 @@ lookup; facets, filters and visibility are plain SQL over these rows and their t
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 from wagtail.search import index
 
 
@@ -187,3 +191,100 @@ class SearchSynonym(models.Model):
             parse_entry(self.terms, self.language)
         except InvalidEntry as exc:
             raise ValidationError({"terms": str(exc)}) from None
+
+
+class Promotion(ClusterableModel):
+    """Pages an editor pins to a query: they come first, marked `"promoted": true`, for searches whose
+    normalised text equals this query's (see `search.promotions`). A page stands for its translation
+    group: for a search in another locale its translation there is promoted."""
+
+    query = models.CharField(
+        _("Query"),
+        max_length=200,
+        help_text=_(
+            "What visitors type. Case, umlaut spellings and spaces do not matter: "
+            "“Förderung”, “foerderung” and “FÖRDERUNG ” are the same query."
+        ),
+    )
+    normalised = models.CharField(max_length=200, editable=False, db_index=True)
+    partner = models.ForeignKey(
+        "shared.Partner",
+        verbose_name=_("Partner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Only for this partner's searches. Empty: for every partner."),
+    )
+    language = models.CharField(
+        _("Language"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Only for searches in this language. Empty: every language (each page's translation "
+            "in the language searched)."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("search", "Promotion")
+        verbose_name_plural = _("Promotions")
+        ordering = ["normalised", "pk"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from plugins.shared.languages import content_languages
+        from search.analysis import normalise_query
+
+        if not normalise_query(self.query or ""):
+            raise ValidationError({"query": _("Enter at least one word.")})
+        if self.language and self.language not in content_languages():
+            raise ValidationError({"language": _("Choose one of the content languages, or none.")})
+
+    def save(self, *args, **kwargs):
+        from search.analysis import normalise_query
+
+        self.query = " ".join(self.query.split())
+        self.normalised = normalise_query(self.query)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.query
+
+
+class PromotedPage(Orderable):
+    promotion = ParentalKey(Promotion, on_delete=models.CASCADE, related_name="pages")
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("Page"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Promoted page")
+        verbose_name_plural = _("Promoted pages")
+
+    def __str__(self):
+        return f"{self.promotion}: {self.page_id}"
+
+
+class SearchInsight(models.Model):
+    """How often the partner API was searched for one normalised query on one day, by one partner in
+    one locale, and how often that found nothing. No addresses, no users, no raw query text: only the
+    normalised form. Kept `SEARCH_INSIGHTS_RETENTION_DAYS` days (`search.insights.prune`)."""
+
+    day = models.DateField(_("Day"))
+    partner = models.ForeignKey("shared.Partner", verbose_name=_("Partner"), on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(_("Language"), max_length=16)
+    query = models.CharField(_("Query"), max_length=200)
+    searches = models.PositiveIntegerField(_("Searches"), default=0)
+    zero_results = models.PositiveIntegerField(_("Searches without results"), default=0)
+
+    class Meta:
+        verbose_name = _("Search insight")
+        verbose_name_plural = _("Search insights")
+        indexes = [models.Index(fields=["day"])]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "partner", "locale", "query"], name="search_insight_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.partner_id} {self.locale} {self.query}: {self.searches}"

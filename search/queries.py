@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
@@ -112,6 +112,8 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     today: datetime.date = field(default_factory=timezone.localdate)
+    # Pages the engine leaves out: the promoted ones, which `run` puts in front itself.
+    exclude_ids: tuple[int, ...] = ()
 
 
 def audience_of(partner: Partner | None) -> list[str]:
@@ -192,12 +194,14 @@ def search(
     date_to: datetime.date | None = None,
     limit: int = 10,
     offset: int = 0,
+    record: bool = False,
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
-    "results": [{"id","type","locale","title","teaser","url","highlight","score"}],
+    "results": [{"id","type","locale","title","teaser","url","highlight","score","promoted"}],
     "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}, "suggestion": str|None};
-    visibility of `partner`
-    (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input."""
+    visibility of `partner` (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError
+    for impossible input. With `record`, the search is counted in the query insights (`search.insights`):
+    the partner API's searches are, nothing else is."""
     request = build_request(
         q,
         partner=partner,
@@ -210,7 +214,12 @@ def search(
         limit=limit,
         offset=offset,
     )
-    return run(request)
+    answer = run(request)
+    if record:
+        from search import insights
+
+        insights.record(partner, request, answer["count"])
+    return answer
 
 
 def opensearch_can_answer(request: SearchRequest) -> bool:
@@ -226,11 +235,20 @@ def opensearch_can_answer(request: SearchRequest) -> bool:
 
 
 def run(request: SearchRequest) -> dict:
-    """A validated request on the engine that can answer, with a corrected query (`suggestion`, or
-    None) when it finds little."""
-    from search import spelling
+    """A validated request: the pages editors promoted for its query first (`search.promotions`), then
+    the engine's ranked results without them (every result says whether it was promoted); with a
+    corrected query (`suggestion`, or None) when it finds little."""
+    from search import promotions, spelling
 
-    answer = engine_search(request)
+    promoted = promotions.visible_promoted(request)
+    if promoted:
+        _shown, offset, wanted = promotions.engine_window(request, promoted)
+        rest = replace(request, exclude_ids=tuple(doc["id"] for doc in promoted), offset=offset, limit=max(wanted, 1))
+        answer = promotions.merge(request, promoted, engine_search(rest), sorted_counts)
+    else:
+        answer = engine_search(request)
+        for result in answer["results"]:
+            result["promoted"] = False
     answer["suggestion"] = spelling.suggestion(request, answer["count"], engine_search)
     return answer
 

@@ -57,6 +57,13 @@ def prune_partner_changes() -> None:
     prune_changes()
 
 
+def prune_search_insights() -> None:
+    """Query insights older than `SEARCH_INSIGHTS_RETENTION_DAYS` go."""
+    from search.insights import prune
+
+    prune()
+
+
 # A delivery younger than this, or whose next attempt is due since less than this, may still be on its
 # way into the queue (its transaction just committed, its retry is being enqueued): left alone.
 DELIVERY_GRACE = datetime.timedelta(seconds=60)

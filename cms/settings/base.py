@@ -209,6 +209,10 @@ OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "").strip() or None
 OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "kulturhub").strip() or "kulturhub"
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 OPENSEARCH_VERIFY_CERTS = env_bool("OPENSEARCH_VERIFY_CERTS", True)
+# Query insights (search.insights): days the per-day search counts are kept.
+SEARCH_INSIGHTS_RETENTION_DAYS = int(os.environ.get("SEARCH_INSIGHTS_RETENTION_DAYS", "90"))
+# Seconds a process keeps its insight counts in memory before writing them (0: with every search).
+SEARCH_INSIGHTS_FLUSH_SECONDS = float(os.environ.get("SEARCH_INSIGHTS_FLUSH_SECONDS", "10"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background work (index updates, webhooks, Wagtail's own tasks): durable database queue.
@@ -225,6 +229,7 @@ KULTURHUB_PERIODIC_JOBS = {
     "sweep_partner_audiences": {"job": "cms.operations.jobs.sweep_partner_audiences", "seconds": 300},
     "prune_partner_changes": {"job": "cms.operations.jobs.prune_partner_changes", "seconds": 3600},
     "requeue_webhook_deliveries": {"job": "cms.operations.jobs.requeue_webhook_deliveries", "seconds": 60},
+    "prune_search_insights": {"job": "cms.operations.jobs.prune_search_insights", "seconds": 3600},
 }
 # A worker silent for longer than this is dead: its running task goes back to the queue.
 KULTURHUB_WORKER_HEARTBEAT_SECONDS = 10

@@ -19,3 +19,5 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", True
 KULTURHUB_WORKER_HEARTBEAT_SECONDS = 3600
 # A content type that exists only for the tests: adding a type is one folder and this one line.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.joboffers"]  # noqa: F405
+# Query insights are written with the search that counts them (tests read them at once).
+SEARCH_INSIGHTS_FLUSH_SECONDS = 0

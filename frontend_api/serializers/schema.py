@@ -166,7 +166,14 @@ class SearchResultSerializer(serializers.Serializer):
     highlight = serializers.CharField(
         allow_blank=True, help_text="Text snippet with matches in <mark>…</mark>"
     )
-    score = serializers.FloatField(help_text="Relevance; compare only within one answer")
+    score = serializers.FloatField(
+        help_text="Relevance; compare only within one answer. A promoted result carries the best score of "
+        "the answer's other results (0 when there are none)"
+    )
+    promoted = serializers.BooleanField(
+        help_text="Pinned to this query by the hub's editors: promoted results come first (on the first page, "
+        "offset 0), in the editors' order, and are not repeated further down or on later pages"
+    )
 
 
 class FacetsSerializer(serializers.Serializer):

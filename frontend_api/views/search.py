@@ -80,6 +80,7 @@ class SearchView(PartnerAPIView):
                 date_to=date_to,
                 limit=limit,
                 offset=offset,
+                record=True,
             )
         except InvalidQuery as exc:
             raise from_search_error(exc, SEARCH_PARAMETERS) from None

@@ -331,6 +331,10 @@ def filter_sql(request, *, with_dates: bool = True) -> tuple[str, list]:
         sql, values_params = has_tag(kind, values)
         conditions.append(sql)
         params += values_params
+    excluded = list(getattr(request, "exclude_ids", ()))
+    if excluded:  # the promoted pages, answered before the engine's results (search.promotions)
+        conditions.append(f"d.id NOT IN ({', '.join(['%s'] * len(excluded))})")
+        params += excluded
     if with_dates and request.date_from:
         conditions.append("d.date_end >= %s")
         params.append(request.date_from.isoformat())
@@ -338,6 +342,15 @@ def filter_sql(request, *, with_dates: bool = True) -> tuple[str, list]:
         conditions.append("d.date_start <= %s")
         params.append(request.date_to.isoformat())
     return " AND ".join(conditions), params
+
+
+def filtered(request):
+    """Documents the request may return, before full text (`filter_sql`'s conditions), as a queryset."""
+    from django.db.models.expressions import RawSQL
+
+    conditions, params = filter_sql(request)
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    return SearchDocument.objects.filter(id__in=RawSQL(f"SELECT d.id FROM {table} d WHERE {conditions}", params))
 
 
 def fts5_phrase(word: str) -> str:

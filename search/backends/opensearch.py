@@ -255,6 +255,8 @@ def filters(request) -> list[dict]:
         clauses.append({"range": {"date_end": {"gte": request.date_from.isoformat()}}})
     if request.date_to:
         clauses.append({"range": {"date_start": {"lte": request.date_to.isoformat()}}})
+    if getattr(request, "exclude_ids", ()):
+        clauses.append({"bool": {"must_not": [{"terms": {"id": list(request.exclude_ids)}}]}})
     return clauses
 
 

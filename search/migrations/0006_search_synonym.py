@@ -26,7 +26,7 @@ def load_starter_list(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kulturhub_search', '0004_search_term'),
+        ('kulturhub_search', '0005_full_text_table'),
     ]
 
     operations = [

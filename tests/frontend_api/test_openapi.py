@@ -244,3 +244,17 @@ def test_the_server_rejects_what_the_document_rules_out(api):
     assert_error(api.get("/api/v1/search/", {"q": "x", "offset": 995, "limit": 10}), 400, field="offset")
     assert api.get("/api/v1/search/", {"q": "x", "offset": 990, "limit": 10}).status_code == 200
     assert_error(api.get("/api/v1/search/", {"q": "x" * 201}), 400, field="q")
+
+
+def test_a_search_answer_with_promoted_results_validates(api, openapi, content):
+    from search.models import PromotedPage, Promotion
+
+    page = next(iter(content.values()))
+    promotion = Promotion(query="seite")
+    promotion.pages = [PromotedPage(page=page)]
+    promotion.save()
+    answer = api.json("/api/v1/search/", {"q": "Seite"})
+    assert answer["results"][0]["promoted"] is True and answer["results"][0]["id"] == page.pk
+    validate(openapi, response_component(openapi, "/api/v1/search/"), answer)
+    result = openapi["components"]["schemas"]["SearchResult"]
+    assert "promoted" in result["required"] and result["properties"]["promoted"]["type"] == "boolean"

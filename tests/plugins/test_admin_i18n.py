@@ -97,6 +97,9 @@ def screens(content) -> dict[str, str]:
         "api key add": reverse("partnerapikey:add"),
         "webhook add": reverse("webhook:add"),
         "webhooks": reverse("webhook:index"),
+        "promotions": reverse("search_promotions:index"),
+        "promotion add": reverse("search_promotions:add") + "?query=ostrale",
+        "search insights": reverse("search_insights:index"),
         "deliveries": reverse("webhookdelivery:index"),
     }
 

@@ -128,3 +128,30 @@ def engine(request, corpus):
             yield "opensearch"
     else:
         yield "database"
+
+
+class Engine:
+    def __init__(self, name: str):
+        self.name = name
+
+    def ready(self):
+        """The pages created so far are searchable on this engine (OpenSearch: rebuilt and refreshed)."""
+        if self.name == "opensearch":
+            from search import indexing
+            from search.backends import opensearch
+
+            report = indexing.rebuild_opensearch()
+            assert report.ok, report.failures
+            opensearch.refresh()
+
+
+@pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
+def api_engine(request, db, de, en):
+    """Runs a partner API test once per engine on pages the test creates; `api_engine.ready()` makes them
+    searchable there."""
+    if request.param == "opensearch":
+        url = request.getfixturevalue("opensearch_cluster")()
+        with opensearch_settings(url, "promo"):
+            yield Engine("opensearch")
+    else:
+        yield Engine("database")

@@ -37,7 +37,9 @@ def test_answers_with_the_engine_in_use(engine, corpus):
         "url",
         "highlight",
         "score",
+        "promoted",
     }
+    assert answer["results"][0]["promoted"] is False  # nothing promoted for this query
     first = answer["results"][0]
     assert first["url"].startswith("http") and first["locale"] == "de"
 
