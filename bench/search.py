@@ -176,7 +176,8 @@ def demo_pairs() -> dict[str, list[tuple[str, str]]]:
             for item in node:
                 walk(item, key)
 
-    for path in sorted((ROOT / "plugins" / "shared" / "demo").glob("*.yaml")):
+    # The demo content: each content type's demo.yaml and the shared snippets of the tooling app.
+    for path in [*sorted(ROOT.glob("plugins/*/demo.yaml")), *sorted((ROOT / "cms" / "tooling" / "demo").glob("*.yaml"))]:
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return pairs
 
