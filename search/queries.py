@@ -65,6 +65,9 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     today: datetime.date = field(default_factory=timezone.localdate)
+    #: whether the answer carries facet counts: the partner API's does; a caller that only wants the
+    #: results or the count (a benchmark, a check) leaves them out and spares the engine their work.
+    facets: bool = True
 
 
 def audience_of(partner: Partner | None) -> list[str]:
@@ -106,6 +109,7 @@ def build_request(
     date_to: datetime.date | None = None,
     limit: int = 10,
     offset: int = 0,
+    facets: bool = True,
 ) -> SearchRequest:
     text = check_text(q, "q", MAX_QUERY_LENGTH)
     check_locale(locale)
@@ -130,6 +134,7 @@ def build_request(
         date_to=date_to,
         limit=limit,
         offset=offset,
+        facets=facets,
     )
 
 
@@ -145,11 +150,13 @@ def search(
     date_to: datetime.date | None = None,
     limit: int = 10,
     offset: int = 0,
+    facets: bool = True,
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
     "results": [{"id","type","locale","title","teaser","url","highlight","score"}],
     "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}}; visibility of `partner`
-    (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input."""
+    (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError for impossible input.
+    `facets=False`: the same without the "facets" key (the engine then computes none)."""
     request = build_request(
         q,
         partner=partner,
@@ -161,6 +168,7 @@ def search(
         date_to=date_to,
         limit=limit,
         offset=offset,
+        facets=facets,
     )
     return run(request)
 
@@ -190,7 +198,10 @@ def run(request: SearchRequest) -> dict:
             if not opensearch.should_fall_back(exc):
                 raise
             logger.warning("OpenSearch cannot answer a search (%s); answering from the database", exc)
-    return database.search(request)
+    answer = database.search(request)
+    if not request.facets:
+        answer.pop("facets", None)
+    return answer
 
 
 def suggest(q: str, *, partner, locale: str, limit: int = 8) -> list[dict]:
