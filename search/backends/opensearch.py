@@ -63,6 +63,33 @@ def create_index(name: str, language: str) -> None:
     client.get_client().indices.create(index=name, body=body)
 
 
+#: index settings a bulk load does without: no periodic refresh, no replica to copy every document to.
+LOADING_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0}
+
+
+def prepare_for_loading(names: list[str]) -> dict[str, dict]:
+    """Switches new indices (no alias yet) to LOADING_SETTINGS; returns what each had before (the
+    cluster's defaults or an index template's values; None where unset), for `finish_loading`."""
+    os_client = client.get_client()
+    answer = os_client.indices.get_settings(index=",".join(names))
+    before = {}
+    for name in names:
+        current = answer.get(name, {}).get("settings", {}).get("index", {})
+        before[name] = {key: current.get(key) for key in LOADING_SETTINGS}
+    os_client.indices.put_settings(index=",".join(names), body={"index": LOADING_SETTINGS})
+    return before
+
+
+def finish_loading(before: dict[str, dict]) -> None:
+    """Gives loaded indices their settings back (None resets a setting to the cluster's default)."""
+    os_client = client.get_client()
+    groups: dict[tuple, list[str]] = {}
+    for name, settings in before.items():
+        groups.setdefault(tuple(sorted(settings.items())), []).append(name)
+    for settings, names in groups.items():
+        os_client.indices.put_settings(index=",".join(names), body={"index": dict(settings)})
+
+
 def aliases_by_index() -> dict[str, set[str]]:
     """Every concrete index under the prefix with the aliases it carries."""
     try:
