@@ -428,12 +428,46 @@ def query_mix(count: int) -> list[dict]:
 # --- measurements ----------------------------------------------------------------------------------
 
 
-def measure_hub_queries(mix: list[dict], *, facets: bool = False) -> dict:
-    """Wall time of `search.queries.search`, the engine's `took`, and the HTTP round trip (to tell the
-    hub's Python time from time the engine spends outside its `took`). Without facets by default, as
-    Wagtail's `search()` (results with highlight and the count); `facets=True` as the partner API asks."""
+class HubTimer:
+    """Times `search.queries.search`: wall time, the engine's `took`, and the HTTP round trips (to tell
+    the hub's Python time from time the engine spends outside its `took`)."""
+
+    def __init__(self):
+        self.totals, self.shares, self.tooks, self.python, self.engines = [], [], [], [], set()
+
+    def __call__(self, params: dict, facets: bool, round_trips: list[float]) -> None:
+        from search import queries
+        from search.backends import opensearch
+
+        opensearch.last_took_ms.set(None)
+        round_trips.clear()
+        started = time.perf_counter()
+        answer = queries.search(**params, facets=facets)
+        elapsed = time.perf_counter() - started
+        self.engines.add(answer["engine"])
+        took = opensearch.last_took_ms.get()
+        self.totals.append(elapsed)
+        self.python.append(elapsed - sum(round_trips))
+        if took is not None:
+            self.tooks.append(took / 1000)
+            self.shares.append(max(0.0, elapsed - took / 1000))
+
+    def as_dict(self) -> dict:
+        return {
+            "totals": self.totals,
+            "shares": self.shares,
+            "tooks": self.tooks,
+            "python": self.python,
+            "engines": sorted(self.engines),
+        }
+
+
+def measure_side_by_side(backend, mix: list[dict]) -> tuple[dict, dict, list[float]]:
+    """One run over `mix`, interleaved query by query (so a burst of load on the shared machine hits
+    all sides alike): the hub without facets (results with highlight and the count, as Wagtail's
+    `search()` answers), Wagtail's `search()` of the same words, the hub with facets (as the partner
+    API asks). Returns (hub, hub with facets, Wagtail's wall times)."""
     from search import client, queries
-    from search.backends import opensearch
 
     os_client = client.get_client()
     real_search = os_client.search
@@ -446,27 +480,21 @@ def measure_hub_queries(mix: list[dict], *, facets: bool = False) -> dict:
         finally:
             round_trips.append(time.perf_counter() - started)
 
+    hub, with_facets, wagtail = HubTimer(), HubTimer(), []
     os_client.search = timed_search
     try:
         for params in mix[:20]:  # warm-up: connections, caches
-            queries.search(**params, facets=facets)
-        totals, shares, tooks, python, engines = [], [], [], [], set()
+            queries.search(**params)
+            list(backend.search(params["q"], wagtail_scope(params["locale"]))[:10])
         for params in mix:
-            opensearch.last_took_ms.set(None)
-            round_trips.clear()
+            hub(params, False, round_trips)
             started = time.perf_counter()
-            answer = queries.search(**params, facets=facets)
-            elapsed = time.perf_counter() - started
-            engines.add(answer["engine"])
-            took = opensearch.last_took_ms.get()
-            totals.append(elapsed)
-            python.append(elapsed - sum(round_trips))
-            if took is not None:
-                tooks.append(took / 1000)
-                shares.append(max(0.0, elapsed - took / 1000))
+            list(backend.search(params["q"], wagtail_scope(params["locale"]))[:10])
+            wagtail.append(time.perf_counter() - started)
+            with_facets(params, True, round_trips)
     finally:
         os_client.search = real_search
-    return {"totals": totals, "shares": shares, "tooks": tooks, "python": python, "engines": sorted(engines)}
+    return hub.as_dict(), with_facets.as_dict(), wagtail
 
 
 def measure_database_queries(mix: list[dict]) -> list[float]:
@@ -786,9 +814,10 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
         wagtail_rebuilds.append(wagtail_count / wagtail_seconds)
     pages = opensearch_report.total
     for _run in range(RUNS):
-        hub_runs.append(measure_hub_queries(mix))
-        wagtail_runs.append(measure_wagtail_queries(backend, mix))
-        facet_runs.append(measure_hub_queries(mix, facets=True))
+        hub_run, facet_run, wagtail_run = measure_side_by_side(backend, mix)
+        hub_runs.append(hub_run)
+        facet_runs.append(facet_run)
+        wagtail_runs.append(wagtail_run)
     hub = median_run(hub_runs, "totals")
     with_facets = median_run(facet_runs, "totals")
     wagtail_totals = median_run([{"totals": run} for run in wagtail_runs], "totals")["totals"]
