@@ -306,12 +306,13 @@ def bulk_load(os_client, documents, bar, chunk: int = BULK_CHUNK) -> tuple[dict[
             except Exception as exc:  # noqa: BLE001 - reported as a failure of the rebuild
                 failures.append(f"bulk request failed: {exc}")
                 continue
-            for item in answer["items"]:
+            # Items answer in the order of the request (an engine may name the index otherwise, e.g. by alias).
+            for (index, _doc), item in zip(batch, answer["items"], strict=True):
                 result = item["index"]
                 if result.get("status", 500) < 300:
-                    stored[result.get("_index")] = stored.get(result.get("_index"), 0) + 1
+                    stored[index] = stored.get(index, 0) + 1
                 else:
-                    failures.append(f"{result.get('_index')}/{result.get('_id')}: {result.get('error')}")
+                    failures.append(f"{index}/{result.get('_id')}: {result.get('error')}")
             bar.update(len(batch))
 
     sender = threading.Thread(target=send, name="kulturhub-bulk", daemon=True)
