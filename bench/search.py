@@ -783,6 +783,19 @@ def run(quick: bool) -> dict:
             server.close()
 
 
+def database_copy_complete() -> bool:
+    """The database engine's copy (and Wagtail's database index behind it) holds every live page of
+    the reused corpus: --quick then skips rebuilding it (a minute on a busy machine); a full run
+    always rebuilds and measures it."""
+    from wagtail.search.models import IndexEntry
+
+    from search import indexing
+    from search.models import SearchDocument
+
+    expected = sum(indexing.expected_counts().values())
+    return SearchDocument.objects.count() == expected and IndexEntry.objects.count() >= expected
+
+
 def median_run(runs: list[dict], key: str) -> dict:
     """The run whose p50 of `key` is the median of the runs' p50s."""
     ordered = sorted(runs, key=lambda run: percentile(run[key], 50))
@@ -801,7 +814,9 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     created = build_corpus(count)["created"]
     generation = time.perf_counter() - started
 
-    database_report = indexing.rebuild_database()
+    database_report = None if quick and database_copy_complete() else indexing.rebuild_database()
+    if database_report is not None and not database_report.ok:
+        raise RuntimeError(f"database rebuild failed: {database_report.failures}")
     backend = wagtail_backend(url, settings.OPENSEARCH_INDEX_PREFIX)
     query_count = QUICK_QUERY_COUNT if quick else QUERY_COUNT
     mix = query_mix(query_count)
@@ -809,8 +824,8 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     rebuilds, wagtail_rebuilds, hub_runs, wagtail_runs, facet_runs = [], [], [], [], []
     for _run in range(RUNS):
         opensearch_report = indexing.rebuild_opensearch()
-        if not opensearch_report.ok or not database_report.ok:
-            raise RuntimeError(f"rebuild failed: {opensearch_report.failures or database_report.failures}")
+        if not opensearch_report.ok:
+            raise RuntimeError(f"rebuild failed: {opensearch_report.failures}")
         rebuilds.append(opensearch_report.total / opensearch_report.seconds)
         wagtail_count, wagtail_seconds = rebuild_wagtail(backend)
         wagtail_rebuilds.append(wagtail_count / wagtail_seconds)
@@ -840,7 +855,9 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
     figures = {
         "pages": pages,
         "rebuild_opensearch_pages_per_s": round(rebuild, 1),
-        "rebuild_database_pages_per_s": round(database_report.total / database_report.seconds, 1),
+        "rebuild_database_pages_per_s": (
+            round(database_report.total / database_report.seconds, 1) if database_report else None
+        ),
         "wagtail_rebuild_pages_per_s": round(wagtail_rebuild, 1),
         "rebuild_vs_wagtail": round(rebuild / wagtail_rebuild, 2),
         "search_p50_ms": ms(percentile(hub["totals"], 50)),
@@ -905,7 +922,12 @@ def measure_all(quick: bool, url: str, db_path: Path, osmem: bool) -> dict:
             figures["wagtail_rebuild_pages_per_s"],
             ">= 300",
         ],
-        ["rebuild, database engine (pages/s)", figures["rebuild_database_pages_per_s"], "-", "-"],
+        [
+            "rebuild, database engine (pages/s)",
+            figures["rebuild_database_pages_per_s"] or "not rebuilt (--quick: the copy was complete)",
+            "-",
+            "-",
+        ],
         [
             "search p50 / p95 (ms, results with highlight and count, no facets)",
             f"{figures['search_p50_ms']} / {figures['search_p95_ms']}",
