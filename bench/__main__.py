@@ -19,6 +19,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -152,13 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     figures: dict = {"failed": []}
     for name in names:
+        started = time.monotonic()
         try:
             result = run_one(name, args.quick)
         except Exception as exc:  # noqa: BLE001 - reported, and the exit code says so
             print(f"{name}: FAILED ({exc})", flush=True)
             figures["failed"].append(name)
             continue
+        seconds = round(time.monotonic() - started)
         print(table(result), flush=True)
+        print(f"  wall time: {seconds} s", flush=True)
         print(flush=True)
         figures[name] = result.get("figures", {})
     if args.json:

@@ -6,11 +6,13 @@ detail reads while a separate editor process publishes a page of another type ev
 web worker. What each side answers is said in WHAT_EACH_RETURNS (printed with the table); the v3 ratios
 compare the hub answering only the fields v3 answers.
 
-Setup: PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kulturhub_bench_api_<n>,
+Setup: PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kulturhub_bench_api_<n>, the
+name's start from BENCH_POSTGRES_PREFIX,
 created and filled on the first run, kept afterwards; one partner key and one v3 token, replaced each run),
 10,000 pages (1,000 with --quick), gunicorn with 2 sync workers on 127.0.0.1, wrk (Debian package; a Python
 load generator when wrk is missing) with 16 connections; every measure the median of 3 interleaved runs of
-10 s (3 s with --quick; longer for a slow endpoint, see load()) after a 2 s (1 s) warm-up. Loopback only.
+10 s (2 s with --quick, to keep the whole `bench/run --quick` within 10 minutes on a busy machine; longer
+for a slow endpoint, see load()) after a 2 s (1 s) warm-up. Loopback only.
 Writes bench/results/api.md (a full run) or bench/results/tmp/api-quick.md (--quick).
 """
 
@@ -49,7 +51,8 @@ SETTINGS = "bench._api_settings"
 
 
 def database_url(pages: int) -> str:
-    return os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/kulturhub_bench_api_{pages}"
+    prefix = os.environ.get("BENCH_POSTGRES_PREFIX", "kulturhub_bench")  # a shared server may want one per user
+    return os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{prefix}_api_{pages}"
 
 
 def ensure_database(url: str) -> None:
@@ -923,7 +926,7 @@ def median_ms(seconds: list[float]) -> str:
 
 def run(quick: bool = False) -> dict:
     pages = 1000 if quick else 10000
-    seconds = 3 if quick else 10
+    seconds = 2 if quick else 10
     warmup = 1 if quick else 2
     repeats = REPEATS  # --quick too: no figure or verdict from a single run
     detail_count = 50 if quick else DETAIL_IDS

@@ -98,7 +98,8 @@ LIST_FIELDS = ["id,title", "id,title,teaser,url", "id,type,locale,title,translat
 
 
 def database_url() -> str:
-    return os.environ.get("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/kulturhub_bench_soak"
+    prefix = os.environ.get("BENCH_POSTGRES_PREFIX", "kulturhub_bench")  # a shared server may want one per user
+    return os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{prefix}_soak"
 
 
 def server_env(url: str, extra: dict[str, str]) -> dict[str, str]:

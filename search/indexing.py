@@ -249,12 +249,18 @@ def rebuild_opensearch(*, progress: bool = False) -> RebuildReport:
             name = opensearch.new_index_name(alias, stamp)
             opensearch.create_index(name, language)
             new_indices[alias] = name
-        with progress_bar(sum(report.expected.values()), progress, "opensearch") as bar:
+        settings_before = opensearch.prepare_for_loading(list(new_indices.values()))
+        def documents():
             for alias, language, definition in opensearch.families():
-                target = new_indices[alias]
-                written, failures = bulk_load(os_client, target, iter_documents(definition, language), bar)
-                report.written[alias] = written
-                report.failures += [f"{alias}: {failure}" for failure in failures]
+                for doc in iter_documents(definition, language):
+                    yield new_indices[alias], doc
+
+        with progress_bar(sum(report.expected.values()), progress, "opensearch") as bar:
+            stored, failures = bulk_load(os_client, documents(), bar)
+        report.failures += failures
+        for alias, name in new_indices.items():
+            report.written[alias] = stored.get(name, 0)
+        opensearch.finish_loading(settings_before)
         os_client.indices.refresh(index=",".join(new_indices.values()))
     except Exception as exc:  # noqa: BLE001 - any failure must leave the live aliases untouched
         report.failures.append(f"{type(exc).__name__}: {exc}")
@@ -281,38 +287,40 @@ def rebuild_opensearch(*, progress: bool = False) -> RebuildReport:
     return report
 
 
-def bulk_load(os_client, index: str, documents, bar, chunk: int = 500) -> tuple[int, list[str]]:
-    """Sends `documents` to `index` in bulk requests from a second thread, so building the next chunk
-    (database and Python, this thread) overlaps with OpenSearch indexing the previous one.
-    Returns (documents stored, failures)."""
+def bulk_load(os_client, documents, bar, chunk: int = BULK_CHUNK) -> tuple[dict[str, int], list[str]]:
+    """Sends `documents` ((index, document) pairs) in bulk requests from a second thread, so building
+    the next chunk (database and Python, this thread) overlaps with OpenSearch indexing the previous
+    one: one pipeline for the whole rebuild (a family smaller than a chunk would otherwise be built,
+    then sent while nothing is built). Returns (documents stored per index, failures)."""
     chunks: queue.Queue = queue.Queue(maxsize=2)
-    stored = [0]
+    stored: dict[str, int] = {}
     failures: list[str] = []
 
     def send() -> None:
         while (batch := chunks.get()) is not None:
             body = []
-            for doc in batch:
+            for index, doc in batch:
                 body += [{"index": {"_index": index, "_id": str(doc["id"])}}, doc]
             try:
                 answer = os_client.bulk(body=body)
             except Exception as exc:  # noqa: BLE001 - reported as a failure of the rebuild
                 failures.append(f"bulk request failed: {exc}")
                 continue
-            for item in answer["items"]:
+            # Items answer in the order of the request (an engine may name the index otherwise, e.g. by alias).
+            for (index, _doc), item in zip(batch, answer["items"], strict=True):
                 result = item["index"]
                 if result.get("status", 500) < 300:
-                    stored[0] += 1
+                    stored[index] = stored.get(index, 0) + 1
                 else:
-                    failures.append(f"{result.get('_id')}: {result.get('error')}")
+                    failures.append(f"{index}/{result.get('_id')}: {result.get('error')}")
             bar.update(len(batch))
 
     sender = threading.Thread(target=send, name="kulturhub-bulk", daemon=True)
     sender.start()
-    batch: list[dict] = []
+    batch: list[tuple[str, dict]] = []
     try:
-        for doc in documents:
-            batch.append(doc)
+        for pair in documents:
+            batch.append(pair)
             if len(batch) >= chunk:
                 chunks.put(batch)
                 batch = []
@@ -321,7 +329,7 @@ def bulk_load(os_client, index: str, documents, bar, chunk: int = 500) -> tuple[
     finally:
         chunks.put(None)
         sender.join()
-    return stored[0], failures
+    return stored, failures
 
 
 def drop_indices(names: list[str]) -> None:

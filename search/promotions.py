@@ -139,9 +139,7 @@ def merge(request, promoted: list[dict], answer: dict, sorted_counts) -> dict:
     # The list stays ordered by score: a promoted page carries the best score on the page.
     score = max((result["score"] for result in organic), default=0.0)
     front = [result_of(doc, matcher, score) for doc in promoted[request.offset : request.offset + shown]]
-    return {
-        **answer,
-        "count": answer["count"] + len(promoted),
-        "results": front + organic,
-        "facets": add_facets(answer["facets"], promoted, sorted_counts),
-    }
+    merged = {**answer, "count": answer["count"] + len(promoted), "results": front + organic}
+    if "facets" in answer:  # asked for (`SearchRequest.facets`)
+        merged["facets"] = add_facets(answer["facets"], promoted, sorted_counts)
+    return merged

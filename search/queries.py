@@ -114,6 +114,9 @@ class SearchRequest:
     today: datetime.date = field(default_factory=timezone.localdate)
     # Pages the engine leaves out: the promoted ones, which `run` puts in front itself.
     exclude_ids: tuple[int, ...] = ()
+    #: whether the answer carries facet counts: the partner API's does; a caller that only wants the
+    #: results or the count (a benchmark, a check) leaves them out and spares the engine their work.
+    facets: bool = True
 
 
 def audience_of(partner: Partner | None) -> list[str]:
@@ -155,6 +158,7 @@ def build_request(
     date_to: datetime.date | None = None,
     limit: int = 10,
     offset: int = 0,
+    facets: bool = True,
 ) -> SearchRequest:
     text = check_text(q, "q", MAX_QUERY_LENGTH)
     check_locale(locale)
@@ -179,6 +183,7 @@ def build_request(
         date_to=date_to,
         limit=limit,
         offset=offset,
+        facets=facets,
     )
 
 
@@ -195,13 +200,15 @@ def search(
     limit: int = 10,
     offset: int = 0,
     record: bool = False,
+    facets: bool = True,
 ) -> dict:
     """Returns exactly the contract body: {"count", "engine": "opensearch"|"database",
     "results": [{"id","type","locale","title","teaser","url","highlight","score","promoted"}],
     "facets": {"type": {...}, "topic": {...}, "region": {...}, "year": {...}}, "suggestion": str|None};
     visibility of `partner` (a plugins.shared.models.Partner, or None) applied inside. Raises ValueError
     for impossible input. With `record`, the search is counted in the query insights (`search.insights`):
-    the partner API's searches are, nothing else is."""
+    the partner API's searches are, nothing else is. `facets=False`: the same without the "facets" key
+    (the engine then computes none)."""
     request = build_request(
         q,
         partner=partner,
@@ -213,6 +220,7 @@ def search(
         date_to=date_to,
         limit=limit,
         offset=offset,
+        facets=facets,
     )
     answer = run(request)
     if record:
@@ -266,7 +274,10 @@ def engine_search(request: SearchRequest) -> dict:
             if not opensearch.should_fall_back(exc):
                 raise
             logger.warning("OpenSearch cannot answer a search (%s); answering from the database", exc)
-    return database.search(request)
+    answer = database.search(request)
+    if not request.facets:
+        answer.pop("facets", None)
+    return answer
 
 
 def suggest(q: str, *, partner, locale: str, limit: int = 8) -> list[dict]:

@@ -121,5 +121,7 @@ def suggestion(request, count: int, search) -> str | None:
         return None
     from search.queries import ParsedQuery
 
-    again = dataclasses.replace(request, query=ParsedQuery.parse(text, request.locale), limit=1, offset=0)
+    again = dataclasses.replace(
+        request, query=ParsedQuery.parse(text, request.locale), limit=1, offset=0, facets=False
+    )
     return text if search(again)["count"] >= max(1, count) else None

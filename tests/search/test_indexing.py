@@ -155,3 +155,25 @@ def test_search_status_reports_documents_expected_and_pending(corpus, opensearch
     row = next(line for line in lines if line.startswith(client.alias_name("projects", "de") + " "))
     expected = len(database_state()[client.alias_name("projects", "de")])
     assert row.split()[1:4] == [str(expected - 1), str(expected), "1"]
+
+
+@pytest.mark.opensearch
+def test_a_rebuild_leaves_its_indices_refreshing_and_replicated_like_a_new_index(corpus, opensearch_prefix):
+    """A rebuild loads without periodic refresh and without replicas; the live indices must not keep
+    that (on a real cluster a publish would never become searchable)."""
+    os_client = client.get_client()
+    fresh = f"{opensearch_prefix}-settings-probe"
+    opensearch.create_index(fresh, "de")
+    keys = ("refresh_interval", "number_of_replicas")
+    expected = {key: os_client.indices.get_settings(index=fresh)[fresh]["settings"]["index"].get(key) for key in keys}
+    os_client.indices.delete(index=fresh)
+
+    report = indexing.rebuild_opensearch()
+
+    assert report.ok, report.failures
+    live = {alias for alias, _language, _definition in opensearch.families()}
+    answer = os_client.indices.get_settings(index=",".join(sorted(live)))
+    assert len(answer) == len(live)
+    for info in answer.values():
+        assert {key: info["settings"]["index"].get(key) for key in keys} == expected
+    assert report.written == report.expected

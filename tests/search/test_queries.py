@@ -208,6 +208,14 @@ def test_facets_count_all_matches_not_just_the_page(engine, corpus):
     assert answer["count"] == 3 and answer["facets"]["type"] == {"funding": 3}
 
 
+def test_a_caller_that_asks_no_facets_gets_the_same_results_without_them(engine, corpus):
+    with_facets = search("Mikroförderung", corpus)
+    without = search("Mikroförderung", corpus, facets=False)
+    assert "facets" not in without and without["engine"] == engine
+    assert without["count"] == with_facets["count"] == 3
+    assert without["results"] == with_facets["results"]
+
+
 def test_limit_and_offset_page_through_the_same_order(engine, corpus):
     everything = ids(search("Mikroförderung", corpus, limit=10))
     pages = [ids(search("Mikroförderung", corpus, limit=1, offset=i)) for i in range(3)]
