@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -20,3 +21,15 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def editor(db):
+    """A superuser of the admin."""
+    return get_user_model().objects.create_superuser("redaktion", "redaktion@example.org", "x-secret-42")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

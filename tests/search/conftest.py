@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from tests.frontend_api.conftest import api, other_api  # noqa: F401 - partner clients for the API tests here
 from tests.search import corpus as corpus_module
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -102,13 +103,14 @@ def corpus(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
-def corpus_in_opensearch(corpus, opensearch_cluster, django_db_blocker):
-    """The corpus indexed into OpenSearch by a full rebuild, for read-only query tests: (url, prefix)."""
+@contextlib.contextmanager
+def rebuilt_opensearch(opensearch_cluster, django_db_blocker, name: str):
+    """Every live page indexed into OpenSearch by a full rebuild under a fresh prefix, for a module's
+    read-only query tests: (url, prefix); the indices are deleted afterwards."""
     from search import indexing
     from search.backends import opensearch
 
-    url, prefix = opensearch_cluster(), unique_prefix("corpus")
+    url, prefix = opensearch_cluster(), unique_prefix(name)
     try:
         with pointed_at(url, prefix), django_db_blocker.unblock():
             report = indexing.rebuild_opensearch()
@@ -117,6 +119,13 @@ def corpus_in_opensearch(corpus, opensearch_cluster, django_db_blocker):
         yield url, prefix
     finally:
         delete_prefix(url, prefix)
+
+
+@pytest.fixture(scope="module")
+def corpus_in_opensearch(corpus, opensearch_cluster, django_db_blocker):
+    """The corpus indexed into OpenSearch by a full rebuild, for read-only query tests: (url, prefix)."""
+    with rebuilt_opensearch(opensearch_cluster, django_db_blocker, "corpus") as where:
+        yield where
 
 
 @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])

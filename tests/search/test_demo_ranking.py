@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from search import queries
-from tests.search.conftest import delete_prefix, pointed_at, unique_prefix
+from tests.search.conftest import pointed_at, rebuilt_opensearch
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,8 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def demo_in_opensearch(demo, opensearch_cluster, django_db_blocker):
-    from search import indexing
-    from search.backends import opensearch
-
-    url, prefix = opensearch_cluster(), unique_prefix("demo")
-    try:
-        with pointed_at(url, prefix), django_db_blocker.unblock():
-            report = indexing.rebuild_opensearch()
-            assert report.ok, report.failures
-            opensearch.refresh()
-        yield url, prefix
-    finally:
-        delete_prefix(url, prefix)
+    with rebuilt_opensearch(opensearch_cluster, django_db_blocker, "demo") as where:
+        yield where
 
 
 @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])

@@ -13,21 +13,12 @@ from cms.operations import jobs
 from plugins.projects.factories import ProjectPageFactory
 from search import insights
 from search.models import SearchInsight
-from tests.frontend_api.conftest import fresh_cache, partner_client, throttle_clock  # noqa: F401 - autouse
+from tests.frontend_api.conftest import fresh_cache, throttle_clock  # noqa: F401 - autouse
 from tests.search.test_promotions import SEARCH
 
 SUGGEST = "/api/v1/search/suggest/"
 DAY = datetime.date(2026, 3, 2)
 
-
-@pytest.fixture
-def api(db, de, en):
-    return partner_client("Partner A")
-
-
-@pytest.fixture
-def other_api(db, de, en):
-    return partner_client("Partner B")
 
 
 def rows():

@@ -9,20 +9,11 @@ from wagtail.models import PageViewRestriction
 from plugins.events.factories import EventPageFactory
 from plugins.projects.factories import ProjectPageFactory
 from search.models import PromotedPage, Promotion
-from tests.frontend_api.conftest import fresh_cache, partner_client, throttle_clock  # noqa: F401 - autouse
+from tests.frontend_api.conftest import fresh_cache, throttle_clock  # noqa: F401 - autouse
 from tests.frontend_api.content import translate
 
 SEARCH = "/api/v1/search/"
 
-
-@pytest.fixture
-def api(db, de, en):
-    return partner_client("Partner A")
-
-
-@pytest.fixture
-def other_api(db, de, en):
-    return partner_client("Partner B")
 
 
 def promote(query: str, *pages, partner=None, language: str = "") -> Promotion:

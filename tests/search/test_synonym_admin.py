@@ -4,7 +4,6 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.users.models import UserProfile
 
@@ -15,17 +14,6 @@ pytestmark = pytest.mark.django_db
 
 LISTING = "/admin/snippets/kulturhub_search/searchsynonym/"
 ADD = LISTING + "add/"
-
-
-@pytest.fixture
-def editor(db):
-    return get_user_model().objects.create_superuser("redaktion", "redaktion@example.org", "x-secret-42")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def speak(editor, language):

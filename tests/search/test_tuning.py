@@ -16,7 +16,7 @@ from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
 from search.models import SearchSynonym
 from tests.frontend_api.conftest import APIClient
-from tests.search.conftest import delete_prefix, pointed_at, unique_prefix
+from tests.search.conftest import pointed_at, rebuilt_opensearch
 from tests.search.corpus import body
 
 pytestmark = pytest.mark.django_db
@@ -81,18 +81,8 @@ def pages(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def pages_in_opensearch(pages, opensearch_cluster, django_db_blocker):
-    from search import indexing
-    from search.backends import opensearch
-
-    url, prefix = opensearch_cluster(), unique_prefix("tuning")
-    try:
-        with pointed_at(url, prefix), django_db_blocker.unblock():
-            report = indexing.rebuild_opensearch()
-            assert report.ok, report.failures
-            opensearch.refresh()
-        yield url, prefix
-    finally:
-        delete_prefix(url, prefix)
+    with rebuilt_opensearch(opensearch_cluster, django_db_blocker, "tuning") as where:
+        yield where
 
 
 @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
