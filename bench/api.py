@@ -1102,15 +1102,16 @@ def run(quick: bool = False) -> dict:
         *WHAT_EACH_RETURNS,
         "answer sizes: bytes on the wire / the same JSON compacted (v2 pretty-prints its answers, v1 and v3 "
         "do not; ratios of size compare the compacted figures).",
-        "cache cold = the API's server-side cache switched off (every request rebuilt: key check, selector, "
-        "batch loading, serialization); warm = on (each gunicorn worker has its own local-memory cache here; "
-        "REDIS_URL shares one). Wagtail API v2 and v3 have no server-side cache and no ETags: their one "
-        "figure is the baseline of the cold and the warm rows alike.",
+        "cache cold = the API's server-side cache of whole answers switched off (every request answered anew: "
+        "key check, the page of ids, the items prepared at publish (frontend_api.prepared, built on the spot "
+        "when missing or stale), one visibility query); warm = on (each gunicorn worker has its own "
+        "local-memory cache here; REDIS_URL shares one). Wagtail API v2 and v3 have no server-side cache "
+        "and no ETags: their one figure is the baseline of the cold and the warm rows alike.",
         f"while publishing = the warm server while a separate editor process publishes a {PUBLISHED_TYPE} page "
         f"(another type than the events read) every {2} s through Wagtail's revision publish ({publishes} "
         f"publishes over the runs, each taking p50 {median_ms(publish_seconds)} ms); each run starts from a "
-        "primed cache. Today every publish bumps the hub's one content version, so every cached answer goes "
-        "cold: reads_during_publishing_vs_warm is the lower of the list's and the detail's ratio.",
+        "primed cache. A publish retires only the answers it can change (its type's lists, the details "
+        "showing the page): reads_during_publishing_vs_warm is the lower of the list's and the detail's ratio.",
         f"detail requests rotate over {len(event_ids)} events; each worker's peak RSS (VmHWM) is read after "
         "its server's measures: the cold server also served v2 and v3, so worker_peak_rss_mib (the higher "
         "of the two servers) is an upper bound for the hub alone.",
