@@ -417,7 +417,7 @@ def full_text_condition(terms: list, autocomplete: str = "", required: tuple = (
         expression = " OR ".join(clauses)
         for run in required:
             one = " OR ".join(f"{field} : {fts5_phrase(run)}" for field in FULL_TEXT_FIELDS)
-            expression = f"({expression}) AND ({one})"
+            expression = f"({expression}) AND ({one})" if expression else one
         source = f"{FULL_TEXT_TABLE} JOIN {documents} d INDEXED BY search_doc_filter ON d.id = {FULL_TEXT_TABLE}.rowid"
         return source, f"{FULL_TEXT_TABLE} MATCH %s", [expression]
     if connection.vendor == "postgresql":
@@ -437,7 +437,7 @@ def full_text_condition(terms: list, autocomplete: str = "", required: tuple = (
         where = " OR ".join(conditions)
         for run in required:  # a quoted text in `to_tsquery` is a phrase: 'a b' -> 'a' <-> 'b'
             one = " OR ".join(f"{vector_column(field)} @@ to_tsquery('simple', %s)" for field in FULL_TEXT_FIELDS)
-            where = f"({where}) AND ({one})"
+            where = f"({where}) AND ({one})" if where else one
             params += [tsquery_lexeme(run)] * len(FULL_TEXT_FIELDS)
         hits = f"SELECT id FROM {documents} WHERE {where} OFFSET 0"
         return f"{documents} d JOIN ({hits}) hits ON hits.id = d.id", "TRUE", params
