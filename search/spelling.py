@@ -122,6 +122,6 @@ def suggestion(request, count: int, search) -> str | None:
     from search.queries import ParsedQuery
 
     again = dataclasses.replace(
-        request, query=ParsedQuery.parse(text, request.locale), limit=1, offset=0, facets=False
+        request, query=ParsedQuery.parse(text, request.locale, tuning=request.tuning), limit=1, offset=0, facets=False
     )
     return text if search(again)["count"] >= max(1, count) else None
