@@ -100,6 +100,8 @@ def screens(content) -> dict[str, str]:
         "promotions": reverse("search_promotions:index"),
         "promotion add": reverse("search_promotions:add") + "?query=ostrale",
         "search insights": reverse("search_insights:index"),
+        "synonyms": reverse("wagtailsnippets_kulturhub_search_searchsynonym:list"),
+        "synonym add": reverse("wagtailsnippets_kulturhub_search_searchsynonym:add") + "?terms=ostrale",
         "deliveries": reverse("webhookdelivery:index"),
     }
 
