@@ -28,7 +28,7 @@ from wagtail.models import Page
 from plugins.shared.visibility import ALL_PARTNERS
 from search import analysis
 from search.highlight import Matcher, best_fragment, query_terms
-from search.models import PromotedPage, SearchDocumentTag
+from search.models import SearchDocumentTag
 
 # Editors pin a handful of pages; more would push every result off the first page.
 MAX_PROMOTED = 10

@@ -14,5 +14,5 @@ def register_search_admin():
 
 @hooks.register("register_permissions")
 def search_insight_permissions():
-    """"Can view search insight" in the admin's group editor: who may read the insights report."""
+    """ "Can view search insight" in the admin's group editor: who may read the insights report."""
     return Permission.objects.filter(content_type__app_label="kulturhub_search", codename="view_searchinsight")

@@ -124,11 +124,13 @@ def sidebar_menu(client) -> list[dict]:
             if value.get("_type", "").startswith("wagtail.sidebar.") and value["_type"].endswith("MenuItem"):
                 args = value.get("_args", [])
                 spec = args[0] if args else {}
-                found.append({
-                    "label": spec.get("label"),
-                    "url": spec.get("url"),
-                    "items": [i for arg in args[1:] for i in items(arg)],
-                })
+                found.append(
+                    {
+                        "label": spec.get("label"),
+                        "url": spec.get("url"),
+                        "items": [i for arg in args[1:] for i in items(arg)],
+                    }
+                )
                 return found
             for child in value.values():
                 found += items(child)
