@@ -171,7 +171,7 @@ class SearchSynonym(models.Model):
             "several words is found only as that phrase. Case and umlauts do not matter."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("Search synonym")

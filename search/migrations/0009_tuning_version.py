@@ -17,4 +17,9 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "Search tuning version"},
         ),
+        migrations.AlterField(
+            model_name="searchsynonym",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="Last changed"),
+        ),
     ]

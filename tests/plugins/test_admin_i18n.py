@@ -112,9 +112,12 @@ def content_words() -> set[str]:
 
     from plugins.shared.models import Organisation, Partner, Region, Topic
 
+    from search.models import SearchSynonym
+
     texts = [*Page.objects.values_list("title", flat=True), *EventSeries.objects.values_list("title", flat=True)]
     for model in (Topic, Region, Organisation, Partner):
         texts += model.objects.values_list("name", flat=True)
+    texts += SearchSynonym.objects.values_list("terms", flat=True)  # every language's entries in one list
     return set().union(*(words(text) for text in texts))
 
 
