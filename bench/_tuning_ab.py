@@ -1,6 +1,6 @@
 """Before/after of the search tuning (synonyms, phrases, "did you mean") in one process, on the bench
 corpus of `bench/run --quick search` (var/bench/search-1000.sqlite3, built by that run): search p50
-with the additions on and off ("off": an empty synonym table without its version check, no
+with the additions on and off ("off": an empty synonym table (the tuning version is still read once), no
 suggestion), passes interleaved ABBA on OpenSearch (osmem) and the database engine.
 
     .venv/bin/python bench/_tuning_ab.py
@@ -30,7 +30,7 @@ def main() -> None:
     empty = synonyms.Table([], "de")
 
     def off():
-        queries.synonym_table = lambda language: empty
+        queries.synonym_table = lambda language, tuning=None: empty
         spelling.suggestion = lambda request, count, search: None
 
     def on():

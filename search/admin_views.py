@@ -1,6 +1,7 @@
-"""The admin's search screens: promotions (list, create, edit, delete; pages chosen with the page
-chooser) and the query insights report (top queries and queries without results, per partner or for
-all, over the last 7 or 30 days, each with one click to promote a page for it or add a synonym)."""
+"""The admin's search screens, together in one "Search" menu: synonyms and abbreviations per language
+(a snippet viewset), promotions (list, create, edit, delete; pages chosen with the page chooser) and
+the query insights report (top queries and queries without results, per partner or for all, over the
+last 7 or 30 days, each with one click to promote a page for it or add a synonym)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.shared.languages import content_languages
 from plugins.shared.models import Partner
 from search import insights
-from search.models import PromotedPage, Promotion
+from search.models import PromotedPage, Promotion, SearchSynonym
 
-# The synonym screen's "add" view, given the query as `?terms=`. The synonyms are another part of the
-# search app's admin; until it exists this name does not resolve and the report offers no synonym link.
+# The synonym screen's "add" view, given the query as `?terms=`; while it is not registered (an admin
+# without it) this name does not resolve and the report offers no synonym link.
 SYNONYM_ADD_URL_NAME = "wagtailsnippets_kulturhub_search_searchsynonym:add"
 SYNONYM_QUERY_PARAMETER = "terms"
 
@@ -59,6 +62,31 @@ def _languages():
     from django.conf import settings
 
     return [(code.lower(), name) for code, name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
+class SearchSynonymCreateView(SnippetCreateView):
+    """The add form, its terms prefilled from `?terms=` (the insights report's "add a synonym")."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        terms = self.request.GET.get(SYNONYM_QUERY_PARAMETER, "").strip()
+        if terms:
+            initial["terms"] = terms
+        return initial
+
+
+class SearchSynonymViewSet(SnippetViewSet):
+    """Under the Search menu (not Settings, not Snippets): editors find synonyms next to promotions
+    and the insights that suggest them."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = _("Synonyms")
+    menu_item_is_registered = True  # in the Search menu: not listed again under Snippets
+    list_display = ["terms", "language", "updated_at"]
+    list_filter = ["language"]
+    list_per_page = 100
+    add_view_class = SearchSynonymCreateView
 
 
 PromotedPage.panels = [PageChooserPanel("page")]
@@ -176,4 +204,4 @@ class SearchAdminGroup(ViewSetGroup):
     menu_label = _("Search")
     menu_icon = "search"
     menu_order = 410
-    items = (PromotionViewSet, InsightsViewSet)
+    items = (SearchSynonymViewSet, PromotionViewSet, InsightsViewSet)

@@ -34,6 +34,18 @@ class Matcher:
         return any(token.surface.startswith(p) for p in self.prefixes)
 
 
+def synonym_terms(query) -> set[str]:
+    """The words of the forms the query's synonyms stand for: a search for "KI" marks "Künstliche
+    Intelligenz" (as it finds the page through it)."""
+    return {term for _covered, alternatives in query.synonyms for phrase in alternatives for term in phrase.terms}
+
+
+def query_terms(query) -> set[str]:
+    """The terms a result's words are marked for: the query's words, their compound parts and the
+    words of its synonyms' forms."""
+    return set(query.terms) | {part for token in query.tokens for part in token.parts} | synonym_terms(query)
+
+
 def mark(text: str, matcher: Matcher, max_chars: int = FRAGMENT_CHARS) -> tuple[str, int]:
     """(HTML fragment of `text` around its first hits, number of hits in it); text is escaped and hits
     wrapped in <mark>."""

@@ -171,7 +171,7 @@ class SearchSynonym(models.Model):
             "several words is found only as that phrase. Case and umlauts do not matter."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("Search synonym")
@@ -288,3 +288,25 @@ class SearchInsight(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.partner_id} {self.locale} {self.query}: {self.searches}"
+
+
+class TuningVersion(models.Model):
+    """The version of what editors tune in the search: synonyms and promotions (`search.tuning`).
+
+    One row, bumped to a new random number in the same transaction as every save or delete of a
+    synonym, a promotion or a promoted page (`search.signal_handlers`), the way the partner API's
+    `ContentScope` versions its answers. Every process keeps its synonym tables and promotions in
+    memory keyed by it, so a search costs one read of this row, and an edit is in force for the next
+    search of every process."""
+
+    KEY = "tuning"
+
+    key = models.CharField(max_length=32, primary_key=True)
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Search tuning version")
+
+    def __str__(self):
+        return f"{self.key}: {self.version}"

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from wagtail.models import Page
 
 from plugins.shared.visibility import ALL_PARTNERS
 from search import analysis
-from search.highlight import Matcher, best_fragment
-from search.models import PromotedPage, SearchDocumentTag
+from search.highlight import Matcher, best_fragment, query_terms
+from search.models import SearchDocumentTag
 
 # Editors pin a handful of pages; more would push every result off the first page.
 MAX_PROMOTED = 10
@@ -42,20 +42,21 @@ def partner_ids(request) -> list[int]:
 def promoted_keys(request) -> list:
     """Translation keys of the pages promoted for this request's query, partner and language, in
     order: a promotion for this partner before one for every partner, one for this language before
-    one for every language, then by promotion and the editors' order. One query."""
+    one for every language, then by promotion and the editors' order. From the promotions the
+    process holds for the request's tuning version (`search.tuning`): no query of its own."""
+    from search import tuning
+
     normalised = analysis.normalise_query(request.query.text)
     if not normalised:
         return []
-    partners = partner_ids(request)
-    language = analysis.base_language(request.locale)
-    rows = (
-        PromotedPage.objects.filter(promotion__normalised=normalised)
-        .filter(Q(promotion__partner__isnull=True) | Q(promotion__partner_id__in=partners))
-        .filter(promotion__language__in=["", request.locale, language])
-        .values_list(
-            "page__translation_key", "promotion__partner_id", "promotion__language", "promotion_id", "sort_order"
-        )
-    )
+    partners = set(partner_ids(request))
+    languages = {"", request.locale, analysis.base_language(request.locale)}
+    snapshot = request.tuning or tuning.current()
+    rows = [
+        row
+        for row in snapshot.promotions().get(normalised, ())
+        if (row[1] is None or row[1] in partners) and row[2] in languages
+    ]
     ordered = sorted(
         rows,
         key=lambda row: (row[1] is None, row[2] == "", row[3], row[4] if row[4] is not None else 0),
@@ -65,8 +66,8 @@ def promoted_keys(request) -> list:
 
 def visible_promoted(request) -> list[dict]:
     """The request's promoted documents the key may see and the filters let through, in order:
-    [{"id","type","locale","title","teaser","body","url","year"}]. One query when nothing is
-    promoted for the query (the usual case), two otherwise."""
+    [{"id","type","locale","title","teaser","body","url","year"}]. No query when nothing is promoted
+    for the query (the usual case), one otherwise."""
     from search.backends import database
 
     keys = promoted_keys(request)
@@ -134,7 +135,7 @@ def merge(request, promoted: list[dict], answer: dict, sorted_counts) -> dict:
         result["promoted"] = False
     matcher = Matcher(
         language=request.query.language,
-        terms=set(request.query.terms) | {part for token in request.query.tokens for part in token.parts},
+        terms=query_terms(request.query),
     )
     # The list stays ordered by score: a promoted page carries the best score on the page.
     score = max((result["score"] for result in organic), default=0.0)

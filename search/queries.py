@@ -47,7 +47,8 @@ class ParsedQuery:
     indexed: str = ""
 
     @classmethod
-    def parse(cls, text: str, language: str, *, expand: bool = True) -> ParsedQuery:
+    def parse(cls, text: str, language: str, *, expand: bool = True, tuning=None) -> ParsedQuery:
+        """`tuning`: the `search.tuning.Snapshot` the search read (else the synonyms as of now)."""
         language = analysis.base_language(language)
         tokens: list[analysis.Token] = []
         runs: list[list[int]] = []  # positions of the words outside quotes, run by run
@@ -67,7 +68,7 @@ class ParsedQuery:
         tokens += rest
         synonyms = []
         if expand:
-            table = synonym_table(language)
+            table = synonym_table(language, tuning)
             for run in runs:
                 for covered, alternatives in table.expand([tokens[i].term for i in run]):
                     synonyms.append((tuple(run[i] for i in covered), alternatives))
@@ -91,10 +92,10 @@ class ParsedQuery:
         return next((found for covered, found in self.synonyms if position in covered), ())
 
 
-def synonym_table(language: str):
+def synonym_table(language: str, tuning=None):
     from search import synonyms
 
-    return synonyms.table(language)
+    return synonyms.table(language, tuning)
 
 
 @dataclass
@@ -114,6 +115,9 @@ class SearchRequest:
     today: datetime.date = field(default_factory=timezone.localdate)
     # Pages the engine leaves out: the promoted ones, which `run` puts in front itself.
     exclude_ids: tuple[int, ...] = ()
+    #: the synonyms and promotions this search uses (`search.tuning.Snapshot`), read once by
+    #: `build_request`; None: read when needed
+    tuning: object | None = None
     #: whether the answer carries facet counts: the partner API's does; a caller that only wants the
     #: results or the count (a benchmark, a check) leaves them out and spares the engine their work.
     facets: bool = True
@@ -172,8 +176,12 @@ def build_request(
         raise InvalidQuery("offset", f"offset must be at least 0 and offset + limit at most {MAX_WINDOW}, got {offset}")
     if date_from and date_to and date_to < date_from:
         raise InvalidQuery("to", f"to ({date_to}) must not be before from ({date_from})")
+    from search import tuning
+
+    snapshot = tuning.current()
     return SearchRequest(
-        query=ParsedQuery.parse(text, locale),
+        query=ParsedQuery.parse(text, locale, tuning=snapshot),
+        tuning=snapshot,
         locale=locale,
         audience=audience_of(partner),
         types=list(dict.fromkeys(types)) or known,

@@ -1,4 +1,5 @@
-"""Wagtail and model signals that enqueue index updates; connected once in `SearchConfig.ready()`.
+"""Wagtail and model signals that enqueue index updates (and bump the search's tuning version when
+editors change synonyms or promotions); connected once in `SearchConfig.ready()`.
 
 Handlers only enqueue (a row in the task table, inside the editor's transaction, so it commits or
 rolls back with the change); they never talk to OpenSearch, and a failure to enqueue is logged
@@ -168,3 +169,16 @@ def connect() -> None:
         post_save.connect(snippet_changed, sender=model, dispatch_uid=uid)
         pre_delete.connect(snippet_deleted, sender=model, dispatch_uid=uid + "-deleted")
     pre_delete.connect(partner_deleted, sender=Partner, dispatch_uid=DISPATCH_PREFIX + "partner-deleted")
+    connect_tuning()
+
+
+def connect_tuning() -> None:
+    """Every save or delete of a synonym, a promotion or a promoted page bumps the tuning version, in
+    its transaction: every process's next search uses it (`search.tuning`)."""
+    from search import tuning
+    from search.models import PromotedPage, Promotion, SearchSynonym
+
+    for model in (SearchSynonym, Promotion, PromotedPage):
+        uid = f"{DISPATCH_PREFIX}tuning-{model._meta.model_name}"
+        post_save.connect(tuning.changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(tuning.changed, sender=model, dispatch_uid=uid + "-deleted")

@@ -20,8 +20,10 @@ MAX_SOURCE_DOCUMENTS = 20
 
 
 def edits_for(term: str) -> int:
-    """One edit more than the search itself forgives (it found too little), at most two."""
-    if len(term) < 4:
+    """One edit more than the search itself forgives (it found too little), at most two; none for
+    the short words the search never corrects either: "Museen" (muse) is no typo of "Muster" (must),
+    nor "Mark" of "Park"."""
+    if not analysis.fuzzy_edits(term):
         return 0
     return min(2, analysis.fuzzy_edits(term) + 1)
 
@@ -122,6 +124,6 @@ def suggestion(request, count: int, search) -> str | None:
     from search.queries import ParsedQuery
 
     again = dataclasses.replace(
-        request, query=ParsedQuery.parse(text, request.locale), limit=1, offset=0, facets=False
+        request, query=ParsedQuery.parse(text, request.locale, tuning=request.tuning), limit=1, offset=0, facets=False
     )
     return text if search(again)["count"] >= max(1, count) else None

@@ -7,14 +7,13 @@ form finds the others), or one-way, `a => b, c` (a finds b and c, not the other 
 several words matches only as a phrase. Forms compare as the index analyses words (case, umlauts, ß,
 inflection endings), so `Europäischen Union` in a query matches the entry `Europäische Union`.
 
-Every process keeps the table of each language in memory and checks, once per query, whether it is
-still current (the number of rows and their latest change: one indexed aggregate), so an edit is in
-force for the next search of every process.
+Every process keeps the table of each language in memory, keyed by the search's tuning version
+(`search.tuning`: one row, bumped by every save or delete of an entry), so an edit is in force for the
+next search of every process, and a search checks it with one primary-key read shared with promotions.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -130,41 +129,31 @@ def entries_of(texts, language: str) -> list[Entry]:
     return entries
 
 
-# --- the per-process cache --------------------------------------------------------------------------
-
-_lock = threading.Lock()
-_tables: dict[str, tuple[tuple, Table]] = {}
+# --- the per-process tables (held by `search.tuning`, keyed by the tuning version) -----------------
 
 
-def version(language: str) -> tuple:
-    from django.db.models import Count, Max
-
-    from search.models import SearchSynonym
-
-    row = SearchSynonym.objects.filter(language=language).aggregate(n=Count("id"), at=Max("updated_at"))
-    return (row["n"], row["at"])
-
-
-def table(language: str) -> Table:
-    """The current table of `language` (re-read when any entry of it was added, changed or removed)."""
+def build_table(language: str) -> Table:
+    """The table of `language` from its rows now (one query)."""
     from search.models import SearchSynonym
 
     language = analysis.base_language(language)
-    current = version(language)
-    cached = _tables.get(language)
-    if cached and cached[0] == current:
-        return cached[1]
     texts = SearchSynonym.objects.filter(language=language).values_list("terms", flat=True)
-    built = Table(entries_of(texts, language), language)
-    with _lock:
-        _tables[language] = (current, built)
-    return built
+    return Table(entries_of(texts, language), language)
+
+
+def table(language: str, snapshot=None) -> Table:
+    """The current table of `language`: as of `snapshot` (a `search.tuning.Snapshot` a search read
+    once), else as of the tuning version now."""
+    from search import tuning
+
+    return (snapshot or tuning.current()).synonyms(analysis.base_language(language))
 
 
 def forget() -> None:
-    """Drops this process's tables (tests; a saved entry changes the version anyway)."""
-    with _lock:
-        _tables.clear()
+    """Drops this process's tables and promotions (tests; a saved entry changes the version anyway)."""
+    from search import tuning
+
+    tuning.forget()
 
 
 def starter_entries(language: str) -> list[str]:

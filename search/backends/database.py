@@ -19,7 +19,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 
 from search import analysis
-from search.highlight import Matcher, best_fragment
+from search.highlight import Matcher, best_fragment, synonym_terms
 from search.models import SearchDocument, SearchDocumentTag, SearchTerm
 
 FIELD_WEIGHTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
@@ -737,7 +737,7 @@ def search(request) -> dict:
 
 
 def matcher_for(query, corrections: dict[str, set[str]]) -> Matcher:
-    terms = set(query.terms)
+    terms = set(query.terms) | synonym_terms(query)
     for fixes in corrections.values():
         terms.update(fixes)
     prefixes = {query.prefix} if len(query.prefix) >= MIN_PREFIX_FOR_SEARCH else set()

@@ -18,7 +18,7 @@ from opensearchpy.exceptions import NotFoundError
 from plugins.shared.languages import content_languages
 from search import analysis, client, registry
 from search.documents import mapping
-from search.highlight import Matcher, best_fragment, mark
+from search.highlight import Matcher, best_fragment, mark, query_terms
 
 FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
 PARTS_FACTOR = 0.6
@@ -321,19 +321,33 @@ FACET_AGGREGATIONS = {
 }
 
 
+HIGHLIGHT_FIELDS = ["title", "teaser", "body"]
+
+
+def highlighted(query) -> dict:
+    """What the engine marks: the visitor's words (typos forgiven) and the forms their synonyms stand
+    for, each as its phrase (a search for "KI" marks "Künstliche Intelligenz", as the database does)."""
+    words = {
+        "multi_match": {
+            "query": query.text,
+            "fields": HIGHLIGHT_FIELDS,
+            "fuzziness": analysis.FUZZINESS,
+            "prefix_length": 1,
+        }
+    }
+    forms = dict.fromkeys(phrase.text for _covered, alternatives in query.synonyms for phrase in alternatives)
+    if not forms:
+        return words
+    phrases = [{"multi_match": {"query": form, "type": "phrase", "fields": HIGHLIGHT_FIELDS}} for form in forms]
+    return {"bool": {"should": [words, *phrases]}}
+
+
 def search_body(request) -> dict:
     """The search request: the filters as filters (no score), the text query weighted by timeliness,
     the fields the answer shows, highlight, and the facets' aggregations only when the caller asked
     for facets (`request.facets`): they double the engine's work on a query."""
     query = {"bool": {"must": [timeliness(text_query(request.query), request.today)], "filter": filters(request)}}
-    highlight_query = {
-        "multi_match": {
-            "query": request.query.text,
-            "fields": ["title", "teaser", "body"],
-            "fuzziness": analysis.FUZZINESS,
-            "prefix_length": 1,
-        }
-    }
+    highlight_query = highlighted(request.query)
     body = {
         "query": query,
         "from": request.offset,
@@ -375,7 +389,7 @@ def response(request, answer: dict) -> dict:
 
     matcher = Matcher(
         language=request.query.language,
-        terms=set(request.query.terms) | {part for token in request.query.tokens for part in token.parts},
+        terms=query_terms(request.query),
         prefixes={request.query.prefix} if len(request.query.prefix) >= MIN_PREFIX_FOR_SEARCH else set(),
     )
     results = []

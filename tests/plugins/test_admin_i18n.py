@@ -100,6 +100,8 @@ def screens(content) -> dict[str, str]:
         "promotions": reverse("search_promotions:index"),
         "promotion add": reverse("search_promotions:add") + "?query=ostrale",
         "search insights": reverse("search_insights:index"),
+        "synonyms": reverse("wagtailsnippets_kulturhub_search_searchsynonym:list"),
+        "synonym add": reverse("wagtailsnippets_kulturhub_search_searchsynonym:add") + "?terms=ostrale",
         "deliveries": reverse("webhookdelivery:index"),
     }
 
@@ -110,9 +112,12 @@ def content_words() -> set[str]:
 
     from plugins.shared.models import Organisation, Partner, Region, Topic
 
+    from search.models import SearchSynonym
+
     texts = [*Page.objects.values_list("title", flat=True), *EventSeries.objects.values_list("title", flat=True)]
     for model in (Topic, Region, Organisation, Partner):
         texts += model.objects.values_list("name", flat=True)
+    texts += SearchSynonym.objects.values_list("terms", flat=True)  # every language's entries in one list
     return set().union(*(words(text) for text in texts))
 
 

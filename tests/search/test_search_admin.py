@@ -1,5 +1,6 @@
-"""The admin's search screens, as an editor uses them in German and in English: promotions (list, create
-with the page chooser and a partner, edit, delete) and the query insights report with its one-click links."""
+"""The admin's search screens, as an editor uses them in German and in English: one Search menu with the
+synonyms, promotions (list, create with the page chooser and a partner, edit, delete) and the query
+insights report with its one-click links."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def text(page: str) -> str:
 
 WORDS = {
     "de": {
+        "search": "Suche",
+        "synonyms": "Synonyme",
         "promotions": "Hervorgehobene Treffer",
         "insights": "Suchanalyse",
         "zero": "Suchanfragen ohne Treffer",
@@ -70,6 +73,8 @@ WORDS = {
         "query": "Suchanfrage",
     },
     "en": {
+        "search": "Search",
+        "synonyms": "Synonyms",
         "promotions": "Promotions",
         "insights": "Search insights",
         "zero": "Queries without results",
@@ -103,14 +108,63 @@ def form_data(query: str, pages: list, partner="", language="") -> dict:
     return data
 
 
-def test_the_menu_offers_the_search_screens(admin):
-    dashboard = html(admin.get(reverse("wagtailadmin_home")))
+SYNONYMS = "wagtailsnippets_kulturhub_search_searchsynonym"
+
+
+def sidebar_menu(client) -> list[dict]:
+    """The admin's main menu as the sidebar renders it: [{"label", "url", "items": [...]}]."""
+    import json
+
+    page = html(client.get(reverse("wagtailadmin_home")))
+    props = json.loads(unescape(re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)))
+
+    def items(value):
+        found = []
+        if isinstance(value, dict):
+            if value.get("_type", "").startswith("wagtail.sidebar.") and value["_type"].endswith("MenuItem"):
+                args = value.get("_args", [])
+                spec = args[0] if args else {}
+                found.append(
+                    {
+                        "label": spec.get("label"),
+                        "url": spec.get("url"),
+                        "items": [i for arg in args[1:] for i in items(arg)],
+                    }
+                )
+                return found
+            for child in value.values():
+                found += items(child)
+        elif isinstance(value, list):
+            for child in value:
+                found += items(child)
+        return found
+
+    return items(props)
+
+
+def test_one_search_menu_holds_synonyms_promotions_and_insights(admin):
     words = WORDS[admin.language]
-    assert words["promotions"] in dashboard and words["insights"] in dashboard
-    assert reverse("search_promotions:index") in dashboard and reverse("search_insights:index") in dashboard
+    menu = sidebar_menu(admin)
+    search = [item for item in menu if item["label"] == words["search"] and item["items"]]
+    assert len(search) == 1, [item["label"] for item in menu]
+    assert [(item["label"], item["url"]) for item in search[0]["items"]] == [
+        (words["synonyms"], reverse(f"{SYNONYMS}:list")),
+        (words["promotions"], reverse("search_promotions:index")),
+        (words["insights"], reverse("search_insights:index")),
+    ]
+    elsewhere = [item for item in menu if item is not search[0]]
+    assert reverse(f"{SYNONYMS}:list") not in repr(elsewhere)  # not under Settings or Snippets any more
+    snippets = html(admin.get(reverse("wagtailsnippets:index")))
+    assert reverse(f"{SYNONYMS}:list") not in snippets.split('id="wagtail-sidebar-props"')[0]
 
 
-def test_an_editor_creates_edits_and_deletes_a_promotion(admin, pages):
+def promoted_ids(client, q: str) -> list[int]:
+    """The pages a partner's search for `q` shows as promoted (the database engine)."""
+    results = client.json("/api/v1/search/", {"q": q, "locale": "de"})["results"]
+    return [result["id"] for result in results if result["promoted"]]
+
+
+def test_an_editor_creates_edits_and_deletes_a_promotion(admin, pages, api):
     partner = PartnerFactory(name="Kulturportal")
     add = html(admin.get(reverse("search_promotions:add")))
     assert WORDS[admin.language]["query"] in text(add)
@@ -130,6 +184,7 @@ def test_an_editor_creates_edits_and_deletes_a_promotion(admin, pages):
         "de",
     )
     assert [link.page_id for link in promotion.pages.all()] == [pages["beratung"].pk, pages["zirkus"].pk]
+    assert promoted_ids(api, "beratung verein") == []  # for Kulturportal only, not for this key
 
     listing = text(html(admin.get(reverse("search_promotions:index"))))
     assert "Beratung Verein" in listing and "Kulturportal" in listing and "Beratung für Kulturvereine" in listing
@@ -147,9 +202,12 @@ def test_an_editor_creates_edits_and_deletes_a_promotion(admin, pages):
     assert (promotion.normalised, promotion.partner, promotion.language) == ("beratung", None, "")
     assert [link.page_id for link in promotion.pages.all()] == [pages["zirkus"].pk]
 
+    assert promoted_ids(api, "Beratung") == [pages["zirkus"].pk]  # the edit is in force at once
+
     delete_url = reverse("search_promotions:delete", args=[promotion.pk])
     assert admin.post(delete_url).status_code == 302
     assert not Promotion.objects.exists() and not PromotedPage.objects.exists()
+    assert promoted_ids(api, "Beratung") == []
 
 
 def test_a_promotion_needs_a_query_and_a_page(admin, pages):
@@ -221,15 +279,19 @@ def test_a_zero_result_query_is_one_click_from_a_promotion(admin, searched):
     assert re.search(r'name="query"[^>]*value="kulturforderung"', form)
 
 
-def test_the_synonym_link_goes_to_the_synonym_screen_when_there_is_one(admin, searched, monkeypatch):
-    if admin_views.synonym_add_url("x") is None:
-        # No synonym screen in this build: the report offers none (and breaks nothing).
-        page = html(admin.get(reverse("search_insights:index")))
-        assert "?terms=" not in page
-        monkeypatch.setattr(admin_views, "SYNONYM_ADD_URL_NAME", "search_promotions:add")
+def test_a_zero_result_query_is_one_click_from_a_synonym(admin, searched):
     page = html(admin.get(reverse("search_insights:index")))
     zero = page[page.index('id="zero-result-queries"') :]
-    assert "?terms=kulturforderung" in zero
+    links = [unescape(href) for href in re.findall(r'href="([^"]*\?terms=[^"]*)"', zero)]
+    assert reverse(f"{SYNONYMS}:add") + "?terms=kulturforderung" in links
+    form = html(admin.get(reverse(f"{SYNONYMS}:add") + "?terms=kulturforderung"))
+    assert re.search(r'name="terms"[^>]*value="kulturforderung"', form)
+
+
+def test_without_a_synonym_screen_the_report_offers_no_synonym_link(admin, searched, monkeypatch):
+    monkeypatch.setattr(admin_views, "SYNONYM_ADD_URL_NAME", "no_such_screen:add")
+    page = html(admin.get(reverse("search_insights:index")))
+    assert "?terms=" not in page and WORDS[admin.language]["promote"] in page
 
 
 def test_only_editors_with_the_permission_see_the_report(db, searched):

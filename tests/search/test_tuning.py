@@ -14,6 +14,7 @@ from frontend_api.partners import create_partner
 from plugins.events.factories import EventPageFactory
 from plugins.projects.factories import ProjectPageFactory
 from plugins.reports.factories import ExperienceReportPageFactory
+from search import tuning
 from search.models import SearchSynonym
 from tests.frontend_api.conftest import APIClient
 from tests.search.conftest import pointed_at, rebuilt_opensearch
@@ -142,10 +143,40 @@ def test_an_edited_entry_applies_to_the_next_search(engine, pages):
 
 
 def test_another_process_sees_an_edit(engine, pages):
-    """A row written by another process (no signal here, no save in this process) still counts."""
-    assert found(pages, "Artistenzelt") == set()
+    """Another process's save reaches this one through the shared tuning version alone: the row is
+    written without this process's signals, and the other process's save bumped the version."""
+    assert found(pages, "Artistenzelt") == set()  # this process now holds the table without it
     SearchSynonym.objects.bulk_create([SearchSynonym(language="de", terms="Artistenzelt, Zirkus")])
+    tuning.bump()  # what the other process's save did in its transaction
     assert found(pages, "Artistenzelt") == {pages["zirkus"].pk}
+
+
+def test_the_snippet_marks_the_form_a_synonym_stands_for(engine, pages):
+    results = {result["id"]: result for result in search(pages, "KI")["results"]}
+    assert "<mark>künstliche</mark> <mark>Intelligenz</mark>" in results[pages["ki"].pk]["highlight"]
+    results = {result["id"]: result for result in search(pages, "Nordrhein-Westfalen")["results"]}
+    assert "<mark>NRW</mark>" in results[pages["nrw"].pk]["highlight"]
+
+
+def test_a_search_reads_the_tuning_once_before_the_engine(engine, pages):
+    """Synonyms and promotions cost one primary-key read per search (the tuning version), however
+    often the query is parsed; their tables are read again only after a change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def tuning_reads(q: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            search(pages, q)
+        tables = ("searchsynonym", "promot", "tuningversion")
+        return [query["sql"] for query in captured.captured_queries if any(t in query["sql"].lower() for t in tables)]
+
+    search(pages, "Zirkus")  # this process holds the current tuning
+    for q in ("Zirkus", "Zürkis im Park", "KI"):  # a hit, a "did you mean" (parsed twice), a synonym
+        reads = tuning_reads(q)
+        assert len(reads) == 1 and "tuningversion" in reads[0].lower(), reads
+    SearchSynonym.objects.create(language="de", terms="Manege => Zirkus")
+    assert len(tuning_reads("Manege")) == 3  # the version, then the changed synonyms and promotions once
+    assert len(tuning_reads("Manege")) == 1
 
 
 def test_synonyms_are_per_language(engine, pages):
@@ -187,6 +218,14 @@ def test_a_query_finding_nothing_suggests_a_correction_that_finds(engine, pages)
 def test_no_suggestion_when_the_query_finds_enough_or_nothing_is_close(engine, pages):
     assert search(pages, "Zirkus")["suggestion"] is None
     assert search(pages, "Qwxyzzy")["suggestion"] is None
+
+
+def test_no_suggestion_swaps_a_short_word_for_another(engine, pages):
+    """A word too short for the search to forgive a typo in is not "corrected" to a neighbour either:
+    a visitor searching "Mark" means no "Park"."""
+    assert search(pages, "Mark")["count"] == 0
+    assert search(pages, "Mark")["suggestion"] is None
+    assert search(pages, "Zürkis im Park")["suggestion"] == "Zirkus im Park"
 
 
 def test_a_suggestion_never_reveals_another_partners_words(engine, pages):
