@@ -21,11 +21,18 @@ MAX_SOURCE_DOCUMENTS = 20
 
 def edits_for(term: str) -> int:
     """One edit more than the search itself forgives (it found too little), at most two; none for
-    the short words the search never corrects either: "Museen" (muse) is no typo of "Muster" (must),
-    nor "Mark" of "Park"."""
+    the short words the search never corrects either: "Museen" (muse) is no typo of "Muster" (must).
+    Those are corrected only for two swapped neighbouring letters (`corrections`)."""
     if not analysis.fuzzy_edits(term):
         return 0
     return min(2, analysis.fuzzy_edits(term) + 1)
+
+
+def swapped_neighbours(word: str) -> list[str]:
+    """`word` with two neighbouring letters swapped, each way: the commonest typo, and the only one a word
+    too short for the search to forgive a typo in is corrected for ("Kunts" is "Kunst"; "Museen" is no
+    "Muster")."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
 def closest_terms(term: str, locale: str) -> list[str]:
@@ -98,19 +105,37 @@ def corrected_text(request) -> str | None:
     text = request.query.text
     language = analysis.base_language(request.locale)
     matches = [(match, analysis.analyze_word(match.group(0), language)) for match in analysis.WORD_RE.finditer(text)]
-    unknown = {token.term for _match, token in matches if token is not None and edits_for(token.term)}
+    unknown = {token.term for _match, token in matches if token is not None and len(token.term) > 1}
     unknown -= known_terms(unknown, request.locale) if unknown else set()
     pieces, position, changed = [], 0, False
     for match, token in matches:
         if token is None or token.term not in unknown:
             continue
-        for candidate in closest_terms(token.term, request.locale):
+        for word in corrections(match.group(0), token.term, request):
+            pieces += [text[position : match.start()], word]
+            position, changed = match.end(), True
+            break
+    return "".join([*pieces, text[position:]]) if changed else None
+
+
+def corrections(typed: str, term: str, request):
+    """Readable corrections of the unknown word `typed` (analysed: `term`), best first."""
+    if edits_for(term):
+        for candidate in closest_terms(term, request.locale):
             word = readable_word(candidate, request)
             if word:
-                pieces += [text[position : match.start()], word]
-                position, changed = match.end(), True
-                break
-    return "".join([*pieces, text[position:]]) if changed else None
+                yield word
+        return
+    language = analysis.base_language(request.locale)
+    swapped = {}
+    for variant in swapped_neighbours(typed):
+        token = analysis.analyze_word(variant, language)
+        if token is not None:
+            swapped.setdefault(token.term, variant)
+    known = known_terms(swapped, request.locale) if swapped else set()
+    for candidate, variant in swapped.items():
+        if candidate in known and readable_word(candidate, request):  # a page visible to everyone has it
+            yield variant
 
 
 def suggestion(request, count: int, search) -> str | None:

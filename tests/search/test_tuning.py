@@ -225,7 +225,17 @@ def test_no_suggestion_swaps_a_short_word_for_another(engine, pages):
     a visitor searching "Mark" means no "Park"."""
     assert search(pages, "Mark")["count"] == 0
     assert search(pages, "Mark")["suggestion"] is None
+    assert search(pages, "Musse")["suggestion"] is None  # one letter more than "Muse", no swap
     assert search(pages, "Zürkis im Park")["suggestion"] == "Zirkus im Park"
+
+
+def test_a_short_word_with_two_letters_swapped_is_corrected(engine, pages):
+    """The commonest typo, two neighbouring letters swapped, is corrected even in a word too short for
+    the search itself to forgive a typo in."""
+    answer = search(pages, "Prak")
+    assert answer["count"] == 0
+    assert answer["suggestion"] == "Park"
+    assert search(pages, answer["suggestion"])["count"] >= 1
 
 
 def test_a_suggestion_never_reveals_another_partners_words(engine, pages):
