@@ -21,6 +21,9 @@ from search.documents import mapping
 from search.highlight import Matcher, best_fragment, mark
 
 FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
+#: the query's word as written (folded, unstemmed) in a field, on top of its term (as the database
+#: engine's WRITTEN_BONUS): above other forms of the stem, compounds containing it, typos of it
+WRITTEN_BONUS = 0.25
 PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
 SYNONYM_FACTOR = 0.9
@@ -182,9 +185,14 @@ def indexed_ids(alias: str) -> set[int]:
 # --- search -----------------------------------------------------------------------------------------
 
 
+def written_field(terms_field: str) -> str:
+    """The field of the words as written beside a `*_terms` field (`title_terms` -> `title_written`)."""
+    return terms_field.removesuffix("_terms") + "_written"
+
+
 def text_query(query) -> dict:
-    """Full-text part of a search: Python-analysed terms field by field (exact, compound parts, typos),
-    the built-in language analyzer, phrases, and the word being typed."""
+    """Full-text part of a search: Python-analysed terms field by field (exact, the words as written,
+    compound parts, typos), the built-in language analyzer, phrases, and the word being typed."""
     terms = " ".join(query.terms)
     should: list[dict] = []
     if terms:
@@ -203,6 +211,9 @@ def text_query(query) -> dict:
                     }
                 }
             )
+        written = " ".join(dict.fromkeys(token.surface for token in query.tokens))
+        for field, boost in FIELD_BOOSTS:
+            should.append({"match": {written_field(field): {"query": written, "boost": boost * WRITTEN_BONUS}}})
         for token in query.tokens:
             if token.parts:
                 for field, boost in FIELD_BOOSTS:
