@@ -124,6 +124,18 @@ def ensure_aliases() -> dict[str, set[str]]:
     return indices
 
 
+def update_mappings(indices: dict[str, set[str]] | None = None) -> None:
+    """Puts the current mapping on every concrete index of the families: fields added since an index
+    was created (a new version of the hub) are added to it in place. Its documents then differ from
+    what the indexer writes, so reconciliation counts them as drift, searches on them answer from
+    the database, and its repairs (or a rebuild) rewrite them. A change that is not an addition is
+    refused by OpenSearch and needs `rebuild_search_index`."""
+    indices = aliases_by_index() if indices is None else indices
+    names = [name for alias, _language, _definition in families() for name in family_indices(alias, indices)]
+    if names:
+        client.get_client().indices.put_mapping(index=",".join(names), body=mapping(registry.definitions()))
+
+
 def write(
     documents: Iterable[dict], deletions: Iterable[tuple[int, str | None]], *, refresh: bool = False
 ) -> None:
