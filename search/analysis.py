@@ -309,6 +309,14 @@ def index_terms(text: str, language: str) -> str:
     return " ".join(out)
 
 
+def written_words(text: str, language: str) -> str:
+    """The words of `text` as written, folded (case, umlauts, ß, accents) but neither stemmed nor split,
+    each once: stored beside the `*_terms` fields (`*_written`) so a page holding the query's word as
+    written ranks above one holding only another form of its stem, a compound containing it, or a typo
+    of it. Never part of the lookup, the phrases or the typo vocabulary (those read `*_terms`)."""
+    return " ".join(dict.fromkeys(token.surface for token in analyze(text, language)))
+
+
 def prefix_words(text: str, language: str) -> str:
     """The folded words (and compound parts) a prefix typed into a search box may begin."""
     out: list[str] = []

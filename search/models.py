@@ -30,6 +30,10 @@ class SearchDocument(index.Indexed, models.Model):
     title_terms = models.TextField(blank=True)
     teaser_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    # The words as written (folded, unstemmed, each once; `analysis.written_words`): ranking only.
+    title_written = models.TextField(blank=True)
+    teaser_written = models.TextField(blank=True)
+    body_written = models.TextField(blank=True)
     suggest = models.TextField(blank=True)
     url = models.TextField(blank=True)
     last_published_at = models.DateTimeField(null=True)

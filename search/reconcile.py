@@ -158,10 +158,11 @@ def check_database(expected: dict[str, dict[int, tuple[str, str]]]) -> list[Alia
 
 
 def check_opensearch(expected: dict[str, dict[int, tuple[str, str]]]) -> list[AliasDrift]:
-    """Recreates lost aliases first (an OpenSearch that came back empty), then compares each alias."""
+    """Recreates lost aliases first (an OpenSearch that came back empty) and adds fields a newer hub
+    maps to the existing indices, then compares each alias."""
     from search.backends import opensearch
 
-    opensearch.ensure_aliases()
+    opensearch.update_mappings(opensearch.ensure_aliases())
     return [
         compare(
             OPENSEARCH,

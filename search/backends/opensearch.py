@@ -21,6 +21,9 @@ from search.documents import mapping
 from search.highlight import Matcher, best_fragment, mark, query_terms
 
 FIELD_BOOSTS = (("title_terms", 6.0), ("teaser_terms", 3.0), ("body_terms", 1.0))
+#: the query's word as written (folded, unstemmed) in a field, on top of its term (as the database
+#: engine's WRITTEN_BONUS): above other forms of the stem, compounds containing it, typos of it
+WRITTEN_BONUS = 0.25
 PARTS_FACTOR = 0.6
 FUZZY_FACTOR = 0.5
 SYNONYM_FACTOR = 0.9
@@ -121,6 +124,18 @@ def ensure_aliases() -> dict[str, set[str]]:
     return indices
 
 
+def update_mappings(indices: dict[str, set[str]] | None = None) -> None:
+    """Puts the current mapping on every concrete index of the families: fields added since an index
+    was created (a new version of the hub) are added to it in place. Its documents then differ from
+    what the indexer writes, so reconciliation counts them as drift, searches on them answer from
+    the database, and its repairs (or a rebuild) rewrite them. A change that is not an addition is
+    refused by OpenSearch and needs `rebuild_search_index`."""
+    indices = aliases_by_index() if indices is None else indices
+    names = [name for alias, _language, _definition in families() for name in family_indices(alias, indices)]
+    if names:
+        client.get_client().indices.put_mapping(index=",".join(names), body=mapping(registry.definitions()))
+
+
 def write(
     documents: Iterable[dict], deletions: Iterable[tuple[int, str | None]], *, refresh: bool = False
 ) -> None:
@@ -182,9 +197,14 @@ def indexed_ids(alias: str) -> set[int]:
 # --- search -----------------------------------------------------------------------------------------
 
 
+def written_field(terms_field: str) -> str:
+    """The field of the words as written beside a `*_terms` field (`title_terms` -> `title_written`)."""
+    return terms_field.removesuffix("_terms") + "_written"
+
+
 def text_query(query) -> dict:
-    """Full-text part of a search: Python-analysed terms field by field (exact, compound parts, typos),
-    the built-in language analyzer, phrases, and the word being typed."""
+    """Full-text part of a search: Python-analysed terms field by field (exact, the words as written,
+    compound parts, typos), the built-in language analyzer, phrases, and the word being typed."""
     terms = " ".join(query.terms)
     should: list[dict] = []
     if terms:
@@ -203,6 +223,9 @@ def text_query(query) -> dict:
                     }
                 }
             )
+        written = " ".join(dict.fromkeys(token.surface for token in query.tokens))
+        for field, boost in FIELD_BOOSTS:
+            should.append({"match": {written_field(field): {"query": written, "boost": boost * WRITTEN_BONUS}}})
         for token in query.tokens:
             if token.parts:
                 for field, boost in FIELD_BOOSTS:

@@ -162,3 +162,42 @@ def test_a_page_that_keeps_drifting_is_given_up_until_it_changes(settings, caplo
     drain()
     assert reconcile.reconcile().drift == 0
     assert search("Barnim")[1] == {page.pk}
+
+
+@pytest.mark.opensearch
+def test_fields_a_newer_hub_maps_reach_the_indices_of_an_older_one(opensearch_prefix, monkeypatch):
+    """Indices built by a hub that did not map the words as written yet: reconciliation adds the fields,
+    the documents count as drift (searches answer from the database meanwhile), repairs rewrite them,
+    and OpenSearch ranks the word as written first."""
+    from search import documents
+    from search.backends import opensearch
+
+    exact = ProjectPageFactory(title="Netzwerke in der Oberlausitz")
+    stem = ProjectPageFactory(title="Netzwerken in der Oberlausitz")
+    newer = ("title_written", "teaser_written", "body_written")
+
+    def older_mapping(definitions):
+        properties = documents.mapping(definitions)["properties"]
+        return {"dynamic": "strict", "properties": {k: v for k, v in properties.items() if k not in newer}}
+
+    def older_document(*args, **kwargs):
+        return {k: v for k, v in documents.build_document(*args, **kwargs).items() if k not in newer}
+
+    with monkeypatch.context() as older_hub:
+        older_hub.setattr(opensearch, "mapping", older_mapping)
+        older_hub.setattr(indexing, "build_document", older_document)
+        assert indexing.rebuild_opensearch().ok
+    opensearch.refresh()
+    assert search("Netzwerke") == ("opensearch", {exact.pk, stem.pk})
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        report = reconcile.reconcile()
+        assert {(d.alias, pk) for d in report.aliases if d.engine == "opensearch" for pk in d.stale} == {
+            (client.alias_name("projects", "de"), exact.pk),
+            (client.alias_name("projects", "de"), stem.pk),
+        }
+        assert search("Netzwerke")[0] == "database"
+        drain()
+    assert reconcile.reconcile().drift == 0
+    answer = queries.search("Netzwerke", partner=None, locale="de")
+    assert (answer["engine"], [r["id"] for r in answer["results"]]) == ("opensearch", [exact.pk, stem.pk])
