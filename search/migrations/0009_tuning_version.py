@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("kulturhub_search", "0007_promotions_insights"),
+        ("kulturhub_search", "0008_written_words"),
     ]
 
     operations = [
