@@ -18,7 +18,9 @@ from django.db import connection
 from django.db.models import QuerySet
 
 MAX_STATEMENTS = 512  # shapes kept per process (keys with dates or list lengths vary)
-FIRST_NUMBER = -(10**15) - 7  # stand-in numbers: far from any id, count or version
+# Stand-in numbers: negative, far from any id or count, yet inside a 32-bit integer column's range (Django
+# compiles a comparison with a value outside it as an empty result, without the parameter).
+FIRST_NUMBER = -2_100_000_007
 
 
 class StandIns:
