@@ -8,7 +8,10 @@ request that needs it -- and stored as a PreparedItem; a cold answer then costs
   of the pages the item can show the key may see: its translations, the pages it links to, in one query);
 - list: the query for the page of ids (unchanged: the partner's visibility, filters, order, total), one read
   of their prepared items, and the same one visibility query for all of them.
-Constant in the page size.
+Constant in the page size. And little besides: these queries are compiled once per process and shape
+(plugins.shared.statements; building and compiling them in the ORM cost about two thirds of a cold list), and
+an item is kept as its compact JSON with where each field lies in it (`spans`), so an answer is spliced from
+the rows' text -- fields trimmed and `fallback` set by slicing -- never parsed and serialized again.
 
 What depends on the partner is decided at read time from that visibility query: which page of the group a
 detail answers (the requested locale, else a fallback) and its `fallback` flag. What an item shows of other
