@@ -51,6 +51,7 @@ from frontend_api.registry import ContentTypeAPI
 from frontend_api.serializers.context import SerializationContext
 from frontend_api.serializers.items import ALWAYS, ALWAYS_IN_DETAIL, item_data, prepare
 from plugins.shared import statements
+from plugins.shared.models import Partner
 from plugins.shared.selectors import answering_page
 from plugins.shared.statements import StandIns
 from plugins.shared.visibility import Facts, visibility_facts
@@ -97,7 +98,8 @@ class Row(NamedTuple):
     clock: str
 
 
-def json_column(value):
+def json_column(value: Any) -> Any:
+    """A JSON column as a raw cursor answers it: text (decoded here) or, with some drivers, already decoded."""
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
@@ -264,7 +266,7 @@ def list_items(api: ContentTypeAPI, request, partner, locale: str, page_ids: lis
     return [found[pk] for pk in page_ids if pk in found]
 
 
-def answering(pk: int, requested: str | None, partner) -> tuple[int, bool] | None:
+def answering(pk: int, requested: str | None, partner: Partner | None) -> tuple[int, bool] | None:
     """`answering_page` for `pk` read from the database: its translation group and their visibility facts
     (two queries), for a detail built on the spot."""
     group = list(Page.objects.filter(translation_key=Subquery(Page.objects.filter(pk=pk).values("translation_key")))
