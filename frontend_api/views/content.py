@@ -67,7 +67,7 @@ def page_of_ids(api: ContentTypeAPI, partner, locale: str, page: Paging, *, topi
     def counted(stand_ins):
         return build(stand_ins).annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count")
 
-    key = ("page_of_ids", api.name, partner is None, topic is not None, clock_token,
+    key = ("page_of_ids", api.name, partner is None, bool(topic), clock_token,
            repr(sorted((name, repr(value)) for name, value in filters.items())))
     values = {"partner": partner.pk if partner is not None else None, "locale": locale, "topic": topic}
     rows = statements.run(key, counted, values, limit=(page.limit, page.offset))
