@@ -120,6 +120,7 @@ def cached_answer(
 ) -> HttpResponse:
     """The answer for `variant`: 304 when the client's copy is current, else from the server-side cache,
     else built, stored and returned. `build` may raise API errors (404 …); those are not cached.
+    `build` answers the data, or its compact JSON as bytes (`render_json`'s).
     `depends_on`: the content scopes the answer shows (the global one first); by default every type's.
     `same_for_every_partner`, asked after `build`: whether the answer just built is every partner's (no
     page it shows or selects from is shared with particular partners); such an answer is stored once for
@@ -149,7 +150,8 @@ def cached_answer(
         found = cache.get_many([key, shared_key] if shared_key else [key])
         content = found.get(key) or (found.get(shared_key) if shared_key else None)
     if content is None:
-        content = render_json(build())
+        built = build()
+        content = built if isinstance(built, bytes) else render_json(built)
         if timeout:
             cache.set(shared_key if shared_key and same_for_every_partner() else key, content, timeout)
     response = HttpResponse(content, content_type=JSON)

@@ -277,6 +277,9 @@ class PreparedItem(models.Model):
     # ids of the live pages of the groups of the pages it links to (whose visibility decides the links)
     linked = models.JSONField(default=list)
     data = models.TextField()  # the item as compact JSON, every field
+    # [[name, start, end], ...]: where each field's `"name":value` lies in `data` (in characters), so an answer
+    # trims fields or sets `fallback` by slicing, without parsing; null in rows written before it was kept
+    spans = models.JSONField(null=True)
     global_version = models.BigIntegerField()
     page_version = models.BigIntegerField()
     clock = models.CharField(max_length=64, blank=True)

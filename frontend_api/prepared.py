@@ -8,7 +8,10 @@ request that needs it -- and stored as a PreparedItem; a cold answer then costs
   of the pages the item can show the key may see: its translations, the pages it links to, in one query);
 - list: the query for the page of ids (unchanged: the partner's visibility, filters, order, total), one read
   of their prepared items, and the same one visibility query for all of them.
-Constant in the page size.
+Constant in the page size. And little besides: these queries are compiled once per process and shape
+(plugins.shared.statements; building and compiling them in the ORM cost about two thirds of a cold list), and
+an item is kept as its compact JSON with where each field lies in it (`spans`), so an answer is spliced from
+the rows' text -- fields trimmed and `fallback` set by slicing -- never parsed and serialized again.
 
 What depends on the partner is decided at read time from that visibility query: which page of the group a
 detail answers (the requested locale, else a fallback) and its `fallback` flag. What an item shows of other
@@ -31,11 +34,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, CharField, ExpressionWrapper, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpRequest
 from django.utils import timezone
@@ -46,7 +49,11 @@ from frontend_api.errors import NotFound
 from frontend_api.models import ContentScope, PreparedItem
 from frontend_api.registry import ContentTypeAPI
 from frontend_api.serializers.context import SerializationContext
-from frontend_api.serializers.items import item_data, prepare
+from frontend_api.serializers.items import ALWAYS, ALWAYS_IN_DETAIL, item_data, prepare
+from plugins.shared import statements
+from plugins.shared.models import Partner
+from plugins.shared.selectors import answering_page
+from plugins.shared.statements import StandIns
 from plugins.shared.visibility import Facts, visibility_facts
 
 LIST, DETAIL = PreparedItem.Kind.LIST, PreparedItem.Kind.DETAIL
@@ -69,32 +76,63 @@ def presentable(facts: dict[int, Facts]) -> set[int]:
     return {pk for pk, fact in facts.items() if fact.visible and fact.honest}
 
 
-def candidates(row: PreparedItem) -> set[int]:
+def candidates(row: "PreparedItem | Row") -> set[int]:
     """The pages whose visibility decides what `row` shows."""
     return {pk for pk, _code in row.group} | set(row.linked)
 
 
-def row_signature(row: PreparedItem, visible: set[int]) -> str:
+def row_signature(row: "PreparedItem | Row", visible: set[int]) -> str:
     return signature(candidates(row) & visible)
 
 
-def current_rows(kind: str, base: str, **lookup) -> list[PreparedItem]:
-    """Prepared rows matching `lookup`, each with the current versions of its scopes (one query)."""
-    scope_key = Concat(Value("page:"), Cast(OuterRef("page_id"), CharField()), output_field=CharField())
-    return list(
-        PreparedItem.objects.filter(kind=kind, base_url=base, **lookup)
-        .annotate(
-            current_global=Coalesce(
-                Subquery(ContentScope.objects.filter(scope=global_scope()).values("version")[:1]), 0
-            ),
-            current_page=Coalesce(Subquery(ContentScope.objects.filter(scope=scope_key).values("version")[:1]), 0),
-        )
-        .defer("built_at")
-    )
+class Row(NamedTuple):
+    """A prepared row as the cold path reads it (no model instance)."""
+
+    page_id: int
+    signature: str
+    group: list
+    linked: list
+    data: str
+    spans: list | None
+    current: bool  # built at the current versions of its scopes (the clock is compared apart)
+    clock: str
 
 
-def is_current(row: PreparedItem, clock: str) -> bool:
-    return row.global_version == row.current_global and row.page_version == row.current_page and row.clock == clock
+def json_column(value: Any) -> Any:
+    """A JSON column as a raw cursor answers it: text (decoded here) or, with some drivers, already decoded."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def prepared_rows(kind: str, base: str, *, locale: str | None = None, page_ids: list[int] | None = None,
+                  group_of: int | None = None) -> list[Row]:
+    """Prepared rows of `kind` at `base`: of `page_ids` in `locale` (list items), or of the translation group of
+    page `group_of` (details); each with whether it is current (one query, compiled once per shape)."""
+    page_ids = sorted(set(page_ids or ()))
+
+    def build(stand_ins: StandIns):
+        scope_key = Concat(Value("page:"), Cast(OuterRef("page_id"), CharField()), output_field=CharField())
+        queryset = PreparedItem.objects.filter(kind=kind, base_url=stand_ins.text("base"))
+        if group_of is None:
+            queryset = queryset.filter(locale=stand_ins.text("locale"),
+                                       page_id__in=stand_ins.numbers("ids", len(page_ids)))
+        else:
+            queryset = queryset.filter(translation_key=Subquery(
+                Page.objects.filter(pk=stand_ins.number("page")).values("translation_key")[:1]))
+        global_version = Subquery(ContentScope.objects.filter(scope=global_scope()).values("version")[:1])
+        page_version = Subquery(ContentScope.objects.filter(scope=scope_key).values("version")[:1])
+        current = Q(global_version=Coalesce(global_version, 0)) & Q(page_version=Coalesce(page_version, 0))
+        return (queryset.order_by().annotate(current=ExpressionWrapper(current, output_field=BooleanField()))
+                .values_list("page_id", "signature", "group", "linked", "data", "spans", "clock", "current"))
+
+    if group_of is None and not page_ids:
+        return []
+    key = ("prepared_rows", kind, len(page_ids) if group_of is None else "group")
+    values = {"base": base, "locale": locale, "ids": page_ids, "page": group_of}
+    return [
+        Row(page_id, signature, json_column(group), json_column(linked), data, json_column(spans), bool(current),
+            clock)
+        for page_id, signature, group, linked, data, spans, clock, current in statements.run(key, build, values)
+    ]
 
 
 def stamps(page_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
@@ -103,6 +141,39 @@ def stamps(page_ids: Iterable[int]) -> tuple[int, dict[int, int]]:
     scopes = [global_scope(), *(page_scope(pk) for pk in page_ids)]
     versions = dict(ContentScope.objects.filter(scope__in=scopes).values_list("scope", "version"))
     return versions.get(global_scope(), 0), {pk: versions.get(page_scope(pk), 0) for pk in page_ids}
+
+
+def render_item(data: dict) -> tuple[str, list[list]]:
+    """An item as compact JSON (the same text as `render_json(data)`) and where each field lies in it."""
+    parts, spans, position = [], [], 1
+    for name, value in data.items():
+        part = render_json(name).decode() + ":" + render_json(value).decode()
+        spans.append([name, position, position + len(part)])
+        parts.append(part)
+        position += len(part) + 1
+    return "{" + ",".join(parts) + "}", spans
+
+
+def item_text(text: str, spans: list | None, wanted: frozenset[str] | None, always: tuple[str, ...],
+              fallback: bool | None = None) -> str:
+    """A prepared item (every field, as compact JSON) with only the fields asked for (`always` ones too), in
+    the same order as ever, and `fallback` set when given: sliced, not parsed."""
+    if spans is None:  # a row written before spans were kept
+        data = json.loads(text)
+        if fallback is not None:
+            data["fallback"] = fallback
+        if wanted is not None:
+            data = {name: value for name, value in data.items() if name in always or name in wanted}
+        return render_json(data).decode()
+    if wanted is None and fallback is None:
+        return text
+    parts = []
+    for name, start, end in spans:
+        if name == "fallback" and fallback is not None:
+            parts.append('"fallback":true' if fallback else '"fallback":false')
+        elif wanted is None or name in always or name in wanted:
+            parts.append(text[start:end])
+    return "{" + ",".join(parts) + "}"
 
 
 def store(api: ContentTypeAPI, kind: str, locale: str | None, base: str, pages: list, context, datas: list[dict],
@@ -128,11 +199,12 @@ def store(api: ContentTypeAPI, kind: str, locale: str | None, base: str, pages: 
     global_version, page_versions = versions
     rows = []
     for page, data in zip(pages, datas, strict=True):
+        text, spans = render_item(data)
         row = PreparedItem(
             page_id=page.pk, translation_key=page.translation_key, kind=kind,
             locale=locale or page.locale.language_code, base_url=base,
             group=groups.get(page.translation_key) or [[page.pk, page.locale.language_code]], linked=linked,
-            data=render_json(data).decode(), global_version=global_version, page_version=page_versions[page.pk],
+            data=text, spans=spans, global_version=global_version, page_version=page_versions[page.pk],
             clock=clock,
         )
         row.signature = row_signature(row, visible)
@@ -149,8 +221,8 @@ def store(api: ContentTypeAPI, kind: str, locale: str | None, base: str, pages: 
             conflict = {}
         PreparedItem.objects.bulk_create(
             rows, update_conflicts=True,
-            update_fields=["translation_key", "group", "linked", "data", "global_version", "page_version", "clock",
-                           "built_at"],
+            update_fields=["translation_key", "group", "linked", "data", "spans", "global_version", "page_version",
+                           "clock", "built_at"],
             **conflict,
         )
     return rows, facts
@@ -168,83 +240,66 @@ def build_list_items(api: ContentTypeAPI, request, partner, locale: str, page_id
     return {page.pk: data for page, data in zip(pages, datas, strict=True)}
 
 
-def list_items(api: ContentTypeAPI, request, partner, locale: str, page_ids: list[int]) -> list[dict]:
-    """The list items of `page_ids` (already selected for the partner) in `locale`, in that order; an id
-    whose page is gone by now is left out (as before). Two queries when all are prepared."""
+def list_items(api: ContentTypeAPI, request, partner, locale: str, page_ids: list[int],
+               wanted: frozenset[str] | None) -> list[str]:
+    """The list items (compact JSON, with the fields in `wanted`, all when None) of `page_ids` (already selected
+    for the partner) in `locale`, in that order; an id whose page is gone by now is left out (as before). Two
+    queries when all are prepared."""
     base, clock = base_url(request), clock_token(api)
-    by_page: dict[int, list[PreparedItem]] = defaultdict(list)
-    for row in current_rows(LIST, base, locale=locale, page_id__in=page_ids):
-        if is_current(row, clock):
+    by_page: dict[int, list[Row]] = defaultdict(list)
+    for row in prepared_rows(LIST, base, locale=locale, page_ids=page_ids):
+        if row.current and row.clock == clock:
             by_page[row.page_id].append(row)
-    found: dict[int, dict] = {}
-    wanted = set().union(*(candidates(row) for rows in by_page.values() for row in rows))
-    if wanted:
-        visible = presentable(visibility_facts(wanted, partner))
+    found: dict[int, str] = {}
+    candidate_pages = set().union(*(candidates(row) for rows in by_page.values() for row in rows))
+    if candidate_pages:
+        visible = presentable(visibility_facts(candidate_pages, partner))
         for pk, rows in by_page.items():
             for row in rows:
                 if row.signature == row_signature(row, visible):
-                    found[pk] = json.loads(row.data)
+                    found[pk] = item_text(row.data, row.spans, wanted, ALWAYS)
                     break
     missing = [pk for pk in page_ids if pk not in found]
     if missing:
-        found.update(build_list_items(api, request, partner, locale, missing))
+        for pk, data in build_list_items(api, request, partner, locale, missing).items():
+            found[pk] = item_text(*render_item(data), wanted, ALWAYS)
     return [found[pk] for pk in page_ids if pk in found]
 
 
-def choose(pk: int, requested: str | None, group: list[list], facts: dict[int, Facts]) -> tuple[int, bool] | None:
-    """The page a detail of `pk` answers and whether as a fallback (None: none the key may see): `pk`
-    itself, or with `locale` its honest translation in that locale when the key may see one; otherwise `pk`
-    itself as a fallback, or, when `pk` is an unfinished translation the key may see, its source (the
-    group's earliest version) when the key may see that."""
-    visible = presentable(facts)
-    if requested is None and pk in visible:
-        return pk, False
-    rows = {}
-    for member, code in sorted(group, key=lambda entry: -entry[0]):  # so the earliest per locale wins
-        if member in visible:
-            rows[code] = member
-    honest_pk = pk in rows.values()
-    if requested in rows:
-        return rows[requested], False
-    if honest_pk:
-        return pk, True
-    fact = facts.get(pk)
-    if rows and fact is not None and fact.visible:
-        source = min(member for member, _code in group)
-        if source in rows.values():
-            return source, True
-    return None
+def answering(pk: int, requested: str | None, partner: Partner | None) -> tuple[int, bool] | None:
+    """`answering_page` for `pk` read from the database: its translation group and their visibility facts
+    (two queries), for a detail built on the spot."""
+    group = list(Page.objects.filter(translation_key=Subquery(Page.objects.filter(pk=pk).values("translation_key")))
+                 .values_list("pk", "locale__language_code"))
+    return answering_page(pk, requested, group, visibility_facts([member for member, _code in group], partner))
 
 
 @dataclass
 class Detail:
-    data: dict
+    text: str  # compact JSON
     shared_with_some: bool  # a page it can show is shared with particular partners
 
 
-def detail(api: ContentTypeAPI, request, partner, pk: int, requested: str | None,
+def detail(api: ContentTypeAPI, request, partner, pk: int, requested: str | None, wanted: frozenset[str] | None,
            full_build: Callable[[], tuple[Any, bool, SerializationContext, dict]]) -> Detail:
-    """The detail of `pk` for the partner (see `choose`). `full_build` answers the way it always did when
-    nothing usable is prepared yet: (page, fallback, context, data) or NotFound."""
+    """The detail of `pk` for the partner (see `answering_page`), with the fields in `wanted` (all when None).
+    `full_build` answers the way it always did when nothing usable is prepared yet: (page, fallback, context,
+    data) or NotFound."""
     base, clock = base_url(request), clock_token(api)
-    translation_key = Page.objects.filter(pk=pk).values("translation_key")[:1]
-    rows = [row for row in current_rows(DETAIL, base, translation_key=Subquery(translation_key))
-            if is_current(row, clock)]
+    rows = [row for row in prepared_rows(DETAIL, base, group_of=pk) if row.current and row.clock == clock]
     group = next((row.group for row in rows if any(member == pk for member, _code in row.group)), None)
     if group is None:
-        return built_detail(api, request, partner, pk, base, clock, full_build)
-    wanted = {member for member, _code in group}.union(*(candidates(row) for row in rows))
-    facts = visibility_facts(wanted, partner)
-    chosen = choose(pk, requested, group, facts)
+        return built_detail(api, request, partner, pk, base, clock, full_build, wanted)
+    facts = visibility_facts({member for member, _code in group}.union(*(candidates(row) for row in rows)), partner)
+    chosen = answering_page(pk, requested, group, facts)
     if chosen is None:
         raise NotFound(f"No {api.name} item with id {pk} is visible to this key.")
     target, fallback = chosen
     visible = presentable(facts)
     for row in rows:
         if row.page_id == target and row.signature == row_signature(row, visible):
-            data = json.loads(row.data)
-            data["fallback"] = fallback
-            return Detail(data, any(facts[c].shared_with_some for c in candidates(row) if c in facts))
+            return Detail(item_text(row.data, row.spans, wanted, ALWAYS_IN_DETAIL, fallback),
+                          any(facts[c].shared_with_some for c in candidates(row) if c in facts))
 
     def build_target():
         page = api.queryset(partner=partner, locale=None).filter(pk=target).first()
@@ -255,21 +310,23 @@ def detail(api: ContentTypeAPI, request, partner, pk: int, requested: str | None
         prepare(api, [page], context, detail=True, wanted=None)
         return page, fallback, context, item_data(api, page, context, detail=True, wanted=None)
 
-    return built_detail(api, request, partner, pk, base, clock, build_target, facts)
+    return built_detail(api, request, partner, pk, base, clock, build_target, wanted, facts)
 
 
-def built_detail(api, request, partner, pk: int, base: str, clock: str, build, facts=None) -> Detail:
+def built_detail(api, request, partner, pk: int, base: str, clock: str, build, wanted: frozenset[str] | None,
+                 facts=None) -> Detail:
     """Builds a detail and stores it. The versions are read before building, so a change committed meanwhile
     leaves the row stale, never wrong; the page answered (a translation of `pk`, known only after building)
     shares `pk`'s scope bumps (a change to a translation group bumps every page of it), so its version read
     afterwards holds when `pk`'s did not change in between -- else nothing is stored."""
     before_global, before = stamps([pk])
     page, _fallback, context, data = build()
+    text = item_text(*render_item(data), wanted, ALWAYS_IN_DETAIL)
     after_global, after = stamps({pk, page.pk})
     if (after_global, after[pk]) != (before_global, before[pk]):
-        return Detail(data, True)  # not stored; nor kept for every partner
+        return Detail(text, True)  # not stored; nor kept for every partner
     rows, facts = store(api, DETAIL, None, base, [page], context, [data], (after_global, after), clock, facts)
-    return Detail(data, any(facts[c].shared_with_some for c in candidates(rows[0]) if c in facts))
+    return Detail(text, any(facts[c].shared_with_some for c in candidates(rows[0]) if c in facts))
 
 
 # -- prepared when published -----------------------------------------------------------------------------
@@ -329,7 +386,7 @@ def prepare_published(page_ids: Iterable[int]) -> int:
                     return found, False, context, item_data(api, found, context, detail=True, wanted=None)
 
                 try:
-                    built_detail(api, request, None, page.pk, base, clock, build)
+                    built_detail(api, request, None, page.pk, base, clock, build, None)
                     prepared += 1
                 except NotFound:
                     continue

@@ -1,21 +1,21 @@
 """List and detail endpoints of every registered content type: parse, select, serialize, cache."""
 
-from django.db.models import Count, Q, Subquery, Window
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from frontend_api import prepared
-from frontend_api.caching import cached_answer, global_scope, page_scope, type_scope
+from frontend_api.caching import cached_answer, global_scope, page_scope, render_json, type_scope
 from frontend_api.errors import InvalidParameter, NotFound
 from frontend_api.locales import from_parameter, resolve_locale
 from frontend_api.pagination import Paging
 from frontend_api.params import QueryParser
 from frontend_api.registry import ContentTypeAPI, Field
 from frontend_api.serializers.context import SerializationContext
-from frontend_api.serializers.items import ALWAYS, ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
+from frontend_api.serializers.items import ALWAYS_IN_DETAIL, detail_fields, item_data, list_fields, prepare
 from frontend_api.views.base import PartnerAPIView
-from plugins.shared.models import PagePartner
+from plugins.shared import statements
+from plugins.shared.models import PagePartner, Partner
 from plugins.shared.selectors import in_locale_or_fallback, with_region, with_topic
-from plugins.shared.visibility import visible_to
 
 LIST_PARAMETERS = ("locale", "limit", "offset", "topic", "region", "fields")
 DETAIL_PARAMETERS = ("locale", "fields")
@@ -44,11 +44,36 @@ def ids_of(queryset, page: Paging) -> tuple[list[int], int]:
     return [pk for pk, _total in rows], rows[0][1]
 
 
-def only(item: dict, wanted: frozenset[str] | None, always: tuple[str, ...]) -> dict:
-    """A prepared item (every field) with the fields asked for, in the same order as ever."""
-    if wanted is None:
-        return item
-    return {name: value for name, value in item.items() if name in always or name in wanted}
+def page_of_ids(api: ContentTypeAPI, partner, locale: str, page: Paging, *, topic: str | None, region: str | None,
+                filters: dict, clock_token: str) -> tuple[list[int], int]:
+    """The ids of the list's page for the partner and the total, in one query (see `ids_of`), compiled once per
+    process and shape (plugins.shared.statements): the partner, locale and topic are stand-ins; the type's
+    filters and clock token (what the type's queryset reads of the clock) are part of the shape. A region
+    filter reads the regions' tree while building: such lists are built every time."""
+
+    def build(stand_ins=None):
+        who = Partner(pk=stand_ins.number("partner")) if stand_ins and partner is not None else partner
+        queryset = in_locale_or_fallback(api.list_queryset(partner=who, locale=None),
+                                         stand_ins.text("locale") if stand_ins else locale, who)
+        if topic:
+            queryset = with_topic(queryset, stand_ins.text("topic") if stand_ins else topic)
+        if region:
+            queryset = with_region(queryset, region)
+        return api.apply_filters(queryset, filters)
+
+    if region:
+        return ids_of(build(), page)
+
+    def counted(stand_ins):
+        return build(stand_ins).annotate(total_count=Window(Count("pk"))).values_list("pk", "total_count")
+
+    key = ("page_of_ids", api.name, partner is None, bool(topic), clock_token,
+           repr(sorted((name, repr(value)) for name, value in filters.items())))
+    values = {"partner": partner.pk if partner is not None else None, "locale": locale, "topic": topic}
+    rows = statements.run(key, counted, values, limit=(page.limit, page.offset))
+    if not rows:
+        return [], (build().count() if page.offset else 0)
+    return [pk for pk, _total in rows], rows[0][1]
 
 
 class ContentListView(PartnerAPIView):
@@ -74,19 +99,14 @@ class ContentListView(PartnerAPIView):
             sorted((name, repr(value)) for name, value in filters.items()),
         )
 
-        def build() -> dict:
-            queryset = in_locale_or_fallback(
-                api.list_queryset(partner=self.partner, locale=None), locale, self.partner
-            )
-            if topic:
-                queryset = with_topic(queryset, topic)
-            if region:
-                queryset = with_region(queryset, region)
-            queryset = api.apply_filters(queryset, filters)
-            ids, count = ids_of(queryset, page)
-            items = prepared.list_items(api, request._request, self.partner, locale, ids)
-            results = [only(item, wanted, ALWAYS) for item in items]
-            return page.envelope(request, count, results)
+        clock = api.clock(filters, timezone.now())
+
+        def build() -> bytes:
+            ids, count = page_of_ids(api, self.partner, locale, page, topic=topic, region=region, filters=filters,
+                                     clock_token=clock[0])
+            items = prepared.list_items(api, request._request, self.partner, locale, ids, wanted)
+            head = render_json(page.envelope(request, count, []))[: -len(b"[]}")]
+            return head + b"[" + ",".join(items).encode() + b"]}"
 
         def same_for_every_partner() -> bool:
             """No page of the type is shared with particular partners: every key selects the same."""
@@ -97,7 +117,7 @@ class ContentListView(PartnerAPIView):
             partner_id=self.partner.pk,
             scope=api.name,
             variant=variant,
-            clock=api.clock(filters, timezone.now()),
+            clock=clock,
             build=build,
             depends_on=(global_scope(), type_scope(api.name)),
             same_for_every_partner=same_for_every_partner,
@@ -123,8 +143,10 @@ class ContentDetailView(PartnerAPIView):
             queryset = api.queryset(partner=self.partner, locale=None)
             page, fallback = (queryset.filter(pk=pk).first() if requested is None else None), False
             if page is None:
-                target, fallback = self.target(queryset, pk, requested)
-                page = queryset.filter(pk=target).first()
+                chosen = prepared.answering(pk, requested, self.partner)
+                if chosen is not None:
+                    target, fallback = chosen
+                    page = queryset.filter(pk=target).first()
             if page is None:
                 raise NotFound(f"No {api.name} item with id {pk} is visible to this key.")
             context = SerializationContext(request._request, self.partner, page.locale.language_code)
@@ -132,9 +154,9 @@ class ContentDetailView(PartnerAPIView):
             prepare(api, [page], context, detail=True, wanted=None)
             return page, fallback, context, item_data(api, page, context, detail=True, wanted=None)
 
-        def build() -> dict:
-            answer.append(prepared.detail(api, request._request, self.partner, pk, requested, full_build))
-            return only(answer[0].data, wanted, ALWAYS_IN_DETAIL)
+        def build() -> bytes:
+            answer.append(prepared.detail(api, request._request, self.partner, pk, requested, wanted, full_build))
+            return answer[0].text.encode()
 
         def same_for_every_partner() -> bool:
             """Neither the page nor a page it links to (in any language) is shared with particular partners."""
@@ -150,31 +172,6 @@ class ContentDetailView(PartnerAPIView):
             depends_on=(global_scope(), page_scope(pk)),
             same_for_every_partner=same_for_every_partner,
         )
-
-    def target(self, queryset, pk: int, requested: str | None) -> tuple[int, bool]:
-        """The page to answer: `pk` itself, or with `locale` its honest translation in that locale when the
-        key may see one. Otherwise the answer is a fallback: `pk` itself, or, when `pk` is an unfinished
-        translation, its source (the group's earliest version) when the key may see that."""
-        model = queryset.model
-        rows = dict(
-            queryset.prefetch_related(None)
-            .filter(Q(translation_key=Subquery(model.objects.filter(pk=pk).values("translation_key"))))
-            .order_by("-pk")
-            .values_list("locale__language_code", "pk")
-        )  # newest first, so for a locale with several versions (never in practice) the earliest wins
-        honest_pk = pk in rows.values()
-        if requested is None and honest_pk:
-            return pk, False
-        if requested in rows:
-            return rows[requested], False
-        if honest_pk:
-            return pk, True
-        if rows and visible_to(model.objects.filter(pk=pk), self.partner).exists():
-            source = model.objects.filter(translation_key__in=model.objects.filter(pk=pk).values("translation_key"))
-            source_pk = source.order_by("pk").values_list("pk", flat=True).first()
-            if source_pk in rows.values():
-                return source_pk, True
-        raise NotFound(f"No {self.api.name} item with id {pk} is visible to this key.")
 
 
 def views_for(api: ContentTypeAPI) -> tuple[type[ContentListView], type[ContentDetailView]]:

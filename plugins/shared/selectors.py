@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from wagtail.models import Locale, Page
 
 from plugins.shared.models import PageRegion, PageTopic, PageTranslationState, Partner, Region
-from plugins.shared.visibility import honest, visible_to
+from plugins.shared.visibility import Facts, honest, visible_to
 
 SHARED_PREFETCH = (
     "topic_links__topic",
@@ -86,3 +86,30 @@ def in_locale_or_fallback(queryset: QuerySet, locale: str, partner: Partner | No
     has_earlier_version = Exists(Page.objects.filter(translation_key=OuterRef("translation_key"),
                                                      pk__lt=OuterRef("pk")))
     return queryset.filter(in_locale | (~has_locale_version & ~has_earlier_version))
+
+
+def answering_page(pk: int, requested: str | None, group: list, facts: dict[int, Facts]) -> tuple[int, bool] | None:
+    """Which page a detail of page `pk` answers for a partner, and whether as a fallback -- the detail's side of
+    `in_locale_or_fallback`, the one rule for details read from prepared items and built on the spot.
+    `group`: [(page id, locale code), ...] of `pk`'s translation group; `facts`: their visibility to the
+    partner. Without `requested`: `pk` itself when the partner may see it as what it is. With it: the group's
+    honest version in that locale the partner may see (the earliest when several). Otherwise a fallback: `pk`
+    itself when presentable; or, when `pk` is an unfinished translation the partner may see, the group's source
+    (its earliest version) when presentable. None: nothing the partner may see."""
+    shown = {member for member, fact in facts.items() if fact.visible and fact.honest}
+    if requested is None and pk in shown:
+        return pk, False
+    by_locale = {}
+    for member, code in sorted(group, key=lambda entry: -entry[0]):  # so the earliest per locale wins
+        if member in shown:
+            by_locale[code] = member
+    if requested in by_locale:
+        return by_locale[requested], False
+    if pk in shown:
+        return pk, True
+    fact = facts.get(pk)
+    if by_locale and fact is not None and fact.visible:
+        source = min(member for member, _code in group)
+        if source in shown:
+            return source, True
+    return None

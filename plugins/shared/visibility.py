@@ -12,7 +12,9 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
+from plugins.shared import statements
 from plugins.shared.models import PagePartner, PageTranslationState, Partner
+from plugins.shared.statements import StandIns
 
 ALL_PARTNERS = "all"
 
@@ -49,15 +51,25 @@ class Facts(NamedTuple):
 
 def visibility_facts(page_ids: Collection[int], partner: Partner | None) -> dict[int, Facts]:
     """The same rule as `visible_to` and `honest`, for many pages in one query: {page id: Facts} (pages
-    that do not exist are left out)."""
-    shared_with_some = Exists(PagePartner.objects.filter(page_id=OuterRef("pk")))
-    shared_with_partner = (Exists(PagePartner.objects.filter(page_id=OuterRef("pk"), partner_id=partner.pk))
-                           if partner is not None else Value(False))
-    unfinished = Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False))
-    rows = (Page.objects.filter(pk__in=list(page_ids)).order_by()
-            .annotate(is_restricted=restricted(), shared_some=shared_with_some, shared_me=shared_with_partner,
-                      unfinished=unfinished)
-            .values_list("pk", "live", "is_restricted", "shared_some", "shared_me", "unfinished"))
+    that do not exist are left out). Compiled once per number of pages (plugins.shared.statements)."""
+    page_ids = sorted(set(page_ids))
+    if not page_ids:
+        return {}
+
+    def build(stand_ins: StandIns):
+        ids = stand_ins.numbers("ids", len(page_ids))
+        shared_with_some = Exists(PagePartner.objects.filter(page_id=OuterRef("pk")))
+        shared_with_partner = (
+            Exists(PagePartner.objects.filter(page_id=OuterRef("pk"), partner_id=stand_ins.number("partner")))
+            if partner is not None else Value(False))
+        unfinished = Exists(PageTranslationState.objects.filter(page_id=OuterRef("pk"), complete=False))
+        return (Page.objects.filter(pk__in=ids).order_by()
+                .annotate(is_restricted=restricted(), shared_some=shared_with_some, shared_me=shared_with_partner,
+                          unfinished=unfinished)
+                .values_list("pk", "live", "is_restricted", "shared_some", "shared_me", "unfinished"))
+
+    rows = statements.run(("visibility_facts", len(page_ids), partner is None), build,
+                          {"ids": page_ids, "partner": partner.pk if partner is not None else None})
     return {
         pk: Facts(bool(live and not is_restricted and (not shared_some or shared_me)), not unfinished,
                   bool(shared_some))

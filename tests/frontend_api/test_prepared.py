@@ -210,3 +210,22 @@ def test_publishing_prepares_the_items_of_the_page_and_its_translations(api, run
     assert rows.filter(kind="detail").count() == 2, "the request read the prepared row, built none"
     PreparedItem.objects.all().delete()
     assert api.get(f"/api/v1/events/{event.pk}/").content == prepared_bytes
+
+
+def test_an_item_sliced_from_its_spans_is_the_item_serialized():
+    from frontend_api.caching import render_json
+    from frontend_api.prepared import item_text, render_item
+    from frontend_api.serializers.items import ALWAYS
+
+    data = {"id": 7, "type": "events", "locale": "de", "fallback": False, "title": 'Straße "am" Fluss </script>',
+            "score": 1.5, "nested": {"a": [1, None, True], "ü": "\u2028"}, "empty": [], "teaser": ""}
+    text, spans = render_item(data)
+    assert text == render_json(data).decode()
+    for wanted in (None, frozenset(), frozenset({"title", "empty"}), frozenset({"nested", "unknown"})):
+        for fallback in (None, True, False):
+            expected = {name: value for name, value in data.items()
+                        if wanted is None or name in ALWAYS or name in wanted}
+            if fallback is not None:
+                expected["fallback"] = fallback
+            assert item_text(text, spans, wanted, ALWAYS, fallback) == render_json(expected).decode()
+            assert item_text(text, None, wanted, ALWAYS, fallback) == render_json(expected).decode()
