@@ -850,7 +850,11 @@ def measure_publish_to_searchable(samples: int) -> list[float]:
         return timings
     finally:
         worker.terminate()
-        worker.wait(timeout=10)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a loaded machine: the figures are taken, do not lose them
+            worker.kill()
+            worker.wait()
 
 
 def versions() -> dict:
