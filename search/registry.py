@@ -27,7 +27,8 @@ class IndexDefinition:
     #: the descriptor this definition belongs to; set when the descriptor is made.
     descriptor: content_types.ContentTypeDescriptor
     #: selector returning live, public pages of the type with their relations prefetched; called with
-    #: `locale=` and `restrict_to_partner=False` (visibility is a document field, not a query filter).
+    #: `locale=`, `restrict_to_partner=False` (visibility is a document field, not a query filter) and
+    #: `shared_prefetch=` (`index_prefetch()`), as `plugins.shared.selectors.content_pages` takes them.
     selector: Callable[..., QuerySet] | None = None
     #: OpenSearch mapping of the fields `extra_fields` adds (strict: every field must be declared).
     extra_mapping: dict = {}
