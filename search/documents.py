@@ -75,6 +75,13 @@ class Localizer:
         return self._found[key] or obj
 
 
+def links(page, relation: str) -> list:
+    """The page's links of a shared relation (`registry.INDEX_LINKS`): the list the index's own
+    prefetch left on the page, else the relation as Django loads it."""
+    prefetched = getattr(page, f"index_{relation}", None)
+    return list(getattr(page, relation).all()) if prefetched is None else prefetched
+
+
 def label(obj) -> str:
     """What a visitor would type for a related thing: a name, a title, or the text itself."""
     if obj is None or isinstance(obj, str):
@@ -97,10 +104,10 @@ def build_document(
     title = page.title or ""
     teaser = page.teaser or ""
     body = "\n".join([*stream_text(page, "body"), *definition.extra_text(page)])
-    topics = [here(link.topic) for link in page.topic_links.all()]
-    regions = [here(link.region) for link in page.region_links.all()]
+    topics = [here(link.topic) for link in links(page, "topic_links")]
+    regions = [here(link.region) for link in links(page, "region_links")]
     names = [t.name for t in topics] + [r.name for r in regions]
-    for link in page.contact_links.all():
+    for link in links(page, "contact_links"):
         names.append(here(link.contact).name)
         if link.contact.organisation_id:
             names.append(here(link.contact.organisation).name)
@@ -126,7 +133,7 @@ def build_document(
         "title_folded": " ".join(analysis.fold_prefix(title, language)),
         "url": (page.full_url if url is None else url) or "",
         "last_published_at": iso(page.last_published_at),
-        "partners": partner_keys(page),
+        "partners": partner_keys(page, links(page, "partner_links")),
         "topics": sorted({t.slug for t in topics}),
         "regions": sorted({r.slug for r in regions}),
         "date_start": iso(start),

@@ -24,6 +24,9 @@ class Matcher:
     language: str
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    #: also a word within the engine's typo distance of a term (`analysis.fuzzy_edits`, same first
+    #: letter), as OpenSearch's fuzzy clauses find it: for the OpenSearch engine's own fallbacks
+    fuzzy: bool = False
 
     def matches(self, word: str) -> bool:
         token = analysis.analyze_word(word, analysis.base_language(self.language))
@@ -31,7 +34,18 @@ class Matcher:
             return False
         if token.term in self.terms or any(part in self.terms for part in token.parts):
             return True
+        if self.fuzzy and any(self.near(token.term, term) for term in self.terms):
+            return True
         return any(token.surface.startswith(p) for p in self.prefixes)
+
+    @staticmethod
+    def near(word: str, term: str) -> bool:
+        edits = analysis.fuzzy_edits(term)
+        if not edits or word[:1] != term[:1] or abs(len(word) - len(term)) > edits:
+            return False
+        from search.backends.database import within_edits
+
+        return within_edits(word, term, edits)
 
 
 def synonym_terms(query) -> set[str]:

@@ -5,7 +5,7 @@ and is shared with that partner -- a page shared with no partner in particular i
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
@@ -116,9 +116,11 @@ def audiences(page_ids: Collection[int]) -> dict[int, frozenset[int]]:
     return result
 
 
-def partner_keys(page) -> list[str]:
-    """The page's audience as stored in search documents: partner ids, or ["all"]."""
-    ids = sorted({str(link.partner_id) for link in page.partner_links.all()})
+def partner_keys(page, partner_links: Iterable | None = None) -> list[str]:
+    """The page's audience as stored in search documents: partner ids, or ["all"]; `partner_links`:
+    the page's links when the caller has them already."""
+    partner_links = page.partner_links.all() if partner_links is None else partner_links
+    ids = sorted({str(link.partner_id) for link in partner_links})
     return ids or [ALL_PARTNERS]
 
 

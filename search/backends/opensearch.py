@@ -344,16 +344,30 @@ FACET_AGGREGATIONS = {
 }
 
 
-HIGHLIGHT_FIELDS = ["title", "teaser", "body"]
+#: the fields the engine highlights (the `plain` highlighter: a tenth of a search less than the
+#: `unified` one on osmem-server, bench/results/search.md). A German title is marked in Python when an
+#: answer falls back to it (`response`): highlighting it in the engine cost a fifth of a search, and
+#: Python's German analysis finds what the engine's does and more (compound parts); Python's English
+#: stemmer is not the engine's, so English titles stay with the engine.
+HIGHLIGHT_FIELDS = ("teaser", "body")
+ENGINE_TITLE_HIGHLIGHT = frozenset({"en"})
+HIGHLIGHT_FRAGMENTS = {
+    "title": {"number_of_fragments": 0},
+    "*": {"number_of_fragments": 1, "fragment_size": FRAGMENT_SIZE},
+}
 
 
-def highlighted(query) -> dict:
-    """What the engine marks: the visitor's words (typos forgiven) and the forms their synonyms stand
-    for, each as its phrase (a search for "KI" marks "Künstliche Intelligenz", as the database does)."""
+def highlight_fields(language: str) -> tuple[str, ...]:
+    return ("title", *HIGHLIGHT_FIELDS) if language in ENGINE_TITLE_HIGHLIGHT else HIGHLIGHT_FIELDS
+
+
+def highlighted(query, fields) -> dict:
+    """What the engine marks in `fields`: the visitor's words (typos forgiven) and the forms their synonyms
+    stand for, each as its phrase (a search for "KI" marks "Künstliche Intelligenz", as the database does)."""
     words = {
         "multi_match": {
             "query": query.text,
-            "fields": HIGHLIGHT_FIELDS,
+            "fields": list(fields),
             "fuzziness": analysis.FUZZINESS,
             "prefix_length": 1,
         }
@@ -361,7 +375,7 @@ def highlighted(query) -> dict:
     forms = dict.fromkeys(phrase.text for _covered, alternatives in query.synonyms for phrase in alternatives)
     if not forms:
         return words
-    phrases = [{"multi_match": {"query": form, "type": "phrase", "fields": HIGHLIGHT_FIELDS}} for form in forms]
+    phrases = [{"multi_match": {"query": form, "type": "phrase", "fields": list(fields)}} for form in forms]
     return {"bool": {"should": [words, *phrases]}}
 
 
@@ -370,7 +384,8 @@ def search_body(request) -> dict:
     the fields the answer shows, highlight, and the facets' aggregations only when the caller asked
     for facets (`request.facets`): they double the engine's work on a query."""
     query = {"bool": {"must": [timeliness(text_query(request.query), request.today)], "filter": filters(request)}}
-    highlight_query = highlighted(request.query)
+    fields = highlight_fields(request.query.language)
+    highlight_query = highlighted(request.query, fields)
     body = {
         "query": query,
         "from": request.offset,
@@ -379,15 +394,12 @@ def search_body(request) -> dict:
         "_source": SOURCE_FIELDS,
         "sort": ["_score", {"last_published_at": "desc"}, {"id": "asc"}],
         "highlight": {
+            "type": "plain",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
             "encoder": "html",
             "highlight_query": highlight_query,
-            "fields": {
-                "title": {"number_of_fragments": 0},
-                "teaser": {"number_of_fragments": 1, "fragment_size": FRAGMENT_SIZE},
-                "body": {"number_of_fragments": 1, "fragment_size": FRAGMENT_SIZE},
-            },
+            "fields": {name: HIGHLIGHT_FRAGMENTS.get(name, HIGHLIGHT_FRAGMENTS["*"]) for name in fields},
         },
     }
     if request.facets:
@@ -410,22 +422,22 @@ def search(request) -> dict:
 def response(request, answer: dict) -> dict:
     from search.queries import sorted_counts
 
-    matcher = Matcher(
-        language=request.query.language,
-        terms=query_terms(request.query),
-        prefixes={request.query.prefix} if len(request.query.prefix) >= MIN_PREFIX_FOR_SEARCH else set(),
-    )
+    terms = query_terms(request.query)
+    prefixes = {request.query.prefix} if len(request.query.prefix) >= MIN_PREFIX_FOR_SEARCH else set()
+    matcher = Matcher(language=request.query.language, terms=terms, prefixes=prefixes)
+    title_matcher = Matcher(language=request.query.language, terms=terms, prefixes=prefixes, fuzzy=True)
     results = []
     for hit in answer["hits"]["hits"]:
         source = hit["_source"]
         fragments = hit.get("highlight", {})
         # The engine's fragments where it found the words; Python's analysis where only it knows why the
-        # page matched (a compound part); the title; else the teaser unmarked.
+        # page matched (a compound part); the title with its hits (typos too, as the engine finds them);
+        # else the teaser unmarked.
         highlight = (fragments.get("teaser") or fragments.get("body") or [""])[0]
         if not highlight:
             highlight = mark(source["teaser"], matcher)[0] or (fragments.get("title") or [""])[0]
         if not highlight:
-            highlight = best_fragment([source["title"]], matcher, fallback=source["teaser"])
+            highlight = best_fragment([source["title"]], title_matcher, fallback=source["teaser"])
         results.append(
             {
                 "id": source["id"],

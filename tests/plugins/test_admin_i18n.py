@@ -111,7 +111,6 @@ def content_words() -> set[str]:
     from wagtail.models import Page
 
     from plugins.shared.models import Organisation, Partner, Region, Topic
-
     from search.models import SearchSynonym
 
     texts = [*Page.objects.values_list("title", flat=True), *EventSeries.objects.values_list("title", flat=True)]
