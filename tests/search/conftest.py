@@ -164,3 +164,28 @@ def api_engine(request, db, de, en):
             yield Engine("opensearch")
     else:
         yield Engine("database")
+
+
+def partner_api_engines(data: str, indexed: str):
+    """An `engine` fixture for partner-API tests over a module's own pages: each test runs once on the
+    database engine and once on OpenSearch (`indexed`: the fixture that rebuilt the index over `data`),
+    with the answer cache and the key memo cleared around it."""
+
+    @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
+    def engine(request):
+        from django.core.cache import cache
+
+        from frontend_api.authentication import forget_keys
+
+        request.getfixturevalue(data)
+        cache.clear()
+        forget_keys()
+        if request.param == "opensearch":
+            url, prefix = request.getfixturevalue(indexed)
+            with pointed_at(url, prefix):
+                yield "opensearch"
+        else:
+            yield "database"
+        cache.clear()
+
+    return engine

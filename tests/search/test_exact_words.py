@@ -8,14 +8,12 @@ if the engines scored them alike."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
-from frontend_api.authentication import forget_keys
 from frontend_api.partners import create_partner
 from plugins.projects.factories import ProjectPageFactory
 from tests.frontend_api.conftest import APIClient
-from tests.search.conftest import pointed_at, rebuilt_opensearch
+from tests.search.conftest import partner_api_engines, rebuilt_opensearch
 from tests.search.corpus import body
 
 pytestmark = pytest.mark.django_db
@@ -65,17 +63,7 @@ def pages_in_opensearch(pages, opensearch_cluster, django_db_blocker):
         yield where
 
 
-@pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
-def engine(request, pages):
-    cache.clear()
-    forget_keys()
-    if request.param == "opensearch":
-        url, prefix = request.getfixturevalue("pages_in_opensearch")
-        with pointed_at(url, prefix):
-            yield "opensearch"
-    else:
-        yield "database"
-    cache.clear()
+engine = partner_api_engines("pages", "pages_in_opensearch")
 
 
 def ranked(pages, q: str) -> list[int]:

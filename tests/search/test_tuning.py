@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
-from frontend_api.authentication import forget_keys
 from frontend_api.partners import create_partner
 from plugins.events.factories import EventPageFactory
 from plugins.projects.factories import ProjectPageFactory
@@ -17,7 +15,7 @@ from plugins.reports.factories import ExperienceReportPageFactory
 from search import tuning
 from search.models import SearchSynonym
 from tests.frontend_api.conftest import APIClient
-from tests.search.conftest import pointed_at, rebuilt_opensearch
+from tests.search.conftest import partner_api_engines, rebuilt_opensearch
 from tests.search.corpus import body
 
 pytestmark = pytest.mark.django_db
@@ -86,17 +84,7 @@ def pages_in_opensearch(pages, opensearch_cluster, django_db_blocker):
         yield where
 
 
-@pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
-def engine(request, pages):
-    cache.clear()
-    forget_keys()
-    if request.param == "opensearch":
-        url, prefix = request.getfixturevalue("pages_in_opensearch")
-        with pointed_at(url, prefix):
-            yield "opensearch"
-    else:
-        yield "database"
-    cache.clear()
+engine = partner_api_engines("pages", "pages_in_opensearch")
 
 
 def search(pages, q, partner="a", **params):
